@@ -1,0 +1,50 @@
+package dev.concourse.internal.config.bind;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/** Suggests the closest known name for a misspelt one. */
+final class DidYouMean {
+    private DidYouMean() {
+    }
+
+    /** {@code " (did you mean 'outputs'?)"}, or an empty string when nothing is close. */
+    static String suggest(String unknown, Collection<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        String needle = unknown.toLowerCase(Locale.ROOT);
+        for (String candidate : known) {
+            int d = distance(needle, candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        int allowed = Math.max(1, Math.min(3, unknown.length() / 3));
+        return best != null && bestDistance <= allowed ? " (did you mean '" + best + "'?)" : "";
+    }
+
+    /** Optimal string alignment distance: Levenshtein plus adjacent transpositions. */
+    static int distance(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 3) {
+            return Integer.MAX_VALUE;
+        }
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}
