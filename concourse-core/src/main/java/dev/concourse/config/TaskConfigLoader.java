@@ -1,6 +1,6 @@
 package dev.concourse.config;
 
-import dev.concourse.internal.config.ConfigReading;
+import dev.concourse.internal.config.read.ConfigReading;
 import dev.concourse.vars.Variables;
 import java.nio.file.Path;
 import java.util.Objects;

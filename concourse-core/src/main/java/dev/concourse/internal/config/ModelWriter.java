@@ -56,7 +56,10 @@ public final class ModelWriter {
             d.put("background_filter", c.display().backgroundFilter());
             o.map.put("display", d.map);
         }
-        o.put("user_data", c.userData());
+        // user_data is returned untouched: {} or [] stay as written, only a missing value is left out.
+        if (c.userData() != null) {
+            o.map.put("user_data", c.userData());
+        }
         return o.map;
     }
 
@@ -176,7 +179,10 @@ public final class ModelWriter {
                 for (AcrossVar v : a.vars()) {
                     Out vo = new Out();
                     vo.map.put("var", v.var());
-                    vo.put("values", v.values());
+                    // values: [] (nothing to run) differs from no values at all.
+                    if (v.values() != null) {
+                        vo.map.put("values", v.values());
+                    }
                     if (v.maxInFlight() != null) {
                         vo.map.put("max_in_flight", v.maxInFlight().all() ? "all" : (Object) v.maxInFlight().limit());
                     }

@@ -1,10 +1,12 @@
-package dev.concourse.internal.config;
+package dev.concourse.internal.config.read;
 
 import dev.concourse.config.ConfigFinding;
 import dev.concourse.config.ConfigFinding.Severity;
 import dev.concourse.config.PipelineConfig;
 import dev.concourse.config.SourceLocation;
 import dev.concourse.config.TaskConfig;
+import dev.concourse.internal.config.Frozen;
+import dev.concourse.internal.config.SourceIndex;
 import dev.concourse.internal.config.bind.ConfigBinder;
 import dev.concourse.internal.config.validate.PipelineValidator;
 import dev.concourse.internal.config.validate.TaskConfigValidator;

@@ -1,4 +1,4 @@
-package dev.concourse.internal.config;
+package dev.concourse.internal.config.read;
 
 import dev.concourse.config.ConfigFinding;
 import dev.concourse.config.ConfigFinding.Severity;
