@@ -1,0 +1,50 @@
+package dev.concourse.samples.runner;
+
+import dev.concourse.config.ConfigFinding;
+import dev.concourse.config.LoadResult;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Prints a load result: one line per finding, by position, then one summary line. */
+final class FindingsReport {
+    private static final Comparator<ConfigFinding> BY_POSITION = Comparator
+            .comparing((ConfigFinding f) -> f.location().file())
+            .thenComparingInt(f -> f.location().line())
+            .thenComparingInt(f -> f.location().column());
+
+    private FindingsReport() {
+    }
+
+    static void print(LoadResult<?> result, boolean strict, PrintWriter out) {
+        List<ConfigFinding> findings = new ArrayList<>(result.findings());
+        findings.sort(BY_POSITION); // stable: findings at one position keep the loader's order
+        findings.forEach(out::println);
+        out.println(summary(result, strict));
+    }
+
+    /**
+     * {@code FILE: valid}, {@code FILE: valid (2 warnings)}, {@code FILE: 3 errors, 1 warning}, or
+     * with {@code --strict} and only warnings {@code FILE: invalid with --strict (2 warnings)}.
+     */
+    static String summary(LoadResult<?> result, boolean strict) {
+        int errors = result.errors().size();
+        int warnings = result.warnings().size();
+        String verdict;
+        if (!result.isValid()) {
+            verdict = count(errors, "error") + (warnings > 0 ? ", " + count(warnings, "warning") : "");
+        } else if (warnings == 0) {
+            verdict = "valid";
+        } else if (strict) {
+            verdict = "invalid with --strict (" + count(warnings, "warning") + ")";
+        } else {
+            verdict = "valid (" + count(warnings, "warning") + ")";
+        }
+        return result.source() + ": " + verdict;
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}

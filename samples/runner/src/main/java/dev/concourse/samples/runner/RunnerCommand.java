@@ -1,0 +1,18 @@
+package dev.concourse.samples.runner;
+
+import picocli.CommandLine.Command;
+
+/** The top-level command; it only groups the subcommands (none given is a usage error). */
+@Command(name = "concourse-runner",
+        mixinStandardHelpOptions = true,
+        versionProvider = RunnerVersion.class,
+        description = "Validate Concourse pipelines on this machine, with Concourse for the JVM.",
+        subcommands = {ValidateCommand.class, picocli.CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:the config is invalid",
+            "2:usage error (unknown option, missing argument, bad -v/-y/-i/-l)",
+            "3:internal error"})
+final class RunnerCommand {
+}
