@@ -57,9 +57,7 @@ public final class ModelWriter {
             o.map.put("display", d.map);
         }
         // user_data is returned untouched: {} or [] stay as written, only a missing value is left out.
-        if (c.userData() != null) {
-            o.map.put("user_data", c.userData());
-        }
+        o.present("user_data", c.userData());
         return o.map;
     }
 
@@ -180,9 +178,7 @@ public final class ModelWriter {
                     Out vo = new Out();
                     vo.map.put("var", v.var());
                     // values: [] (nothing to run) differs from no values at all.
-                    if (v.values() != null) {
-                        vo.map.put("values", v.values());
-                    }
+                    vo.present("values", v.values());
                     if (v.maxInFlight() != null) {
                         vo.map.put("max_in_flight", v.maxInFlight().all() ? "all" : (Object) v.maxInFlight().limit());
                     }
@@ -204,9 +200,7 @@ public final class ModelWriter {
                 o.map.put("get", g.name());
                 o.put("resource", g.resource());
                 // A pin to {} is still a pin (Concourse writes it), so it is not left out like other empty maps.
-                if (g.version() != null) {
-                    o.map.put("version", version(g.version()));
-                }
+                o.present("version", version(g.version()));
                 o.put("params", g.params());
                 o.put("passed", g.passed());
                 o.flag("trigger", g.trigger());
@@ -219,9 +213,7 @@ public final class ModelWriter {
                 o.put("resource", p.resource());
                 o.put("params", p.params());
                 // inputs: [] (no artifacts at all) differs from leaving inputs out (detect).
-                if (p.inputs() != null) {
-                    o.map.put("inputs", inputs(p.inputs()));
-                }
+                o.present("inputs", inputs(p.inputs()));
                 o.put("tags", p.tags());
                 o.put("get_params", p.getParams());
                 o.put("timeout", p.timeout());
@@ -233,7 +225,7 @@ public final class ModelWriter {
                 o.flag("privileged", t.privileged());
                 o.flag("hermetic", t.hermetic());
                 o.put("file", t.file());
-                o.put("container_limits", limits(t.containerLimits()));
+                o.present("container_limits", limits(t.containerLimits()));
                 o.put("config", t.config() == null ? null : task(t.config()));
                 o.put("params", t.params());
                 o.put("vars", t.vars());
@@ -250,7 +242,7 @@ public final class ModelWriter {
                 o.put("params", r.params());
                 o.flag("privileged", r.privileged());
                 o.put("tags", r.tags());
-                o.put("container_limits", limits(r.containerLimits()));
+                o.present("container_limits", limits(r.containerLimits()));
                 o.put("timeout", r.timeout());
                 yield null;
             }
@@ -342,7 +334,7 @@ public final class ModelWriter {
             io.put("tags", image.tags());
             o.map.put("image_resource", io.map);
         }
-        o.put("container_limits", limits(t.containerLimits()));
+        o.present("container_limits", limits(t.containerLimits()));
         o.put("params", t.params());
         if (t.run() != null) {
             Out ro = new Out();
@@ -389,6 +381,16 @@ public final class ModelWriter {
                 return;
             }
             map.put(key, value);
+        }
+
+        /**
+         * Puts a value that is set, even when empty: for pointers in Concourse's structs, where
+         * {@code {}} or {@code []} means something other than leaving the key out.
+         */
+        void present(String key, Object value) {
+            if (value != null) {
+                map.put(key, value);
+            }
         }
 
         void flag(String key, boolean value) {

@@ -59,7 +59,11 @@ public final class JsonComposer {
                     case VALUE_STRING -> done = new YamlScalar(parser.getString(), at, false);
                     case VALUE_NUMBER_INT -> done = new YamlScalar(parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                             ? parser.getBigIntegerValue() : (Object) parser.getLongValue(), at, true);
-                    case VALUE_NUMBER_FLOAT -> done = new YamlScalar(parser.getDoubleValue(), at, true);
+                    case VALUE_NUMBER_FLOAT -> {
+                        // As in YAML: a number beyond a double's range (1e400) stays text, not infinity.
+                        double d = parser.getDoubleValue();
+                        done = new YamlScalar(Double.isInfinite(d) ? (Object) parser.getString() : d, at, true);
+                    }
                     case VALUE_TRUE, VALUE_FALSE -> done = new YamlScalar(token == JsonToken.VALUE_TRUE, at, true);
                     case VALUE_NULL -> done = new YamlScalar(null, at, true);
                     default -> {

@@ -91,6 +91,11 @@ public final class YamlComposer {
         }
         LoadSettings settings = LoadSettings.builder()
                 .setLabel(file)
+                // SnakeYAML's reader copies its buffer for every refill, so a long scalar costs time
+                // quadratic in its length over the buffer size: with the default 1 KiB a 5 MB value
+                // took 13 s. A buffer holding the whole text (at most 1 MiB, which makes refills rare)
+                // reads a 30 MB scalar in about a second.
+                .setBufferSize(Math.max(1024, Math.min(text.length() + 1, 1 << 20)))
                 .setCodePointLimit(Math.max(limits.maxCodePoints(), 1) + 1)
                 .setMaxAliasesForCollections(Integer.MAX_VALUE)
                 .setAllowDuplicateKeys(true)
@@ -256,7 +261,10 @@ public final class YamlComposer {
                 return integer(text);
             }
             if (tag.equals(Tag.FLOAT)) {
-                return floating(text);
+                Double value = floating(text);
+                // Like Concourse's YAML reader, a number too large for a double (1e400) stays text
+                // rather than silently becoming infinity; only .inf spells infinity.
+                return value.isInfinite() && !text.toLowerCase(java.util.Locale.ROOT).endsWith(".inf") ? text : value;
             }
         } catch (NumberFormatException e) {
             findings.add(new ConfigFinding(Severity.WARNING, "invalid_scalar", "", at,
