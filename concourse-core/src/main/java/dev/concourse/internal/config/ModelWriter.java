@@ -277,6 +277,7 @@ public final class ModelWriter {
                     po.flag("fail_fast", p.failFast());
                     o.map.put("in_parallel", po.map);
                 }
+                o.put("tags", p.tags());
                 yield null;
             }
             case TryStep t -> {

@@ -50,7 +50,8 @@ final class StepBinder {
             Map.entry("run", List.of("run", "type", "params", "privileged", "tags", "container_limits", "timeout")),
             Map.entry("set_pipeline", List.of("set_pipeline", "file", "team", "vars", "var_files", "instance_vars")),
             Map.entry("load_var", List.of("load_var", "file", "format", "reveal")),
-            Map.entry("do", List.of("do", "tags")));
+            Map.entry("do", List.of("do", "tags")),
+            Map.entry("in_parallel", List.of("in_parallel", "tags")));
     private static final Set<String> ALL_KEYS;
 
     static {
@@ -200,11 +201,11 @@ final class StepBinder {
         if (value instanceof YamlMap config) {
             Fields pf = new Fields(config, path, ctx, List.of("steps", "limit", "fail_fast"));
             InParallelStep step = new InParallelStep(steps(pf.node("steps"), path + ".steps"), pf.integer("limit"),
-                    pf.bool("fail_fast"));
+                    pf.bool("fail_fast"), f.strings("tags"));
             pf.finish(null);
             return step;
         }
-        return new InParallelStep(steps(value, path), 0, false);
+        return new InParallelStep(steps(value, path), 0, false, f.strings("tags"));
     }
 
     private dev.concourse.config.TaskConfig taskConfig(Fields f) {

@@ -18,10 +18,19 @@ final class FindingsReport {
     }
 
     static void print(LoadResult<?> result, boolean strict, PrintWriter out) {
-        List<ConfigFinding> findings = new ArrayList<>(result.findings());
-        findings.sort(BY_POSITION); // stable: findings at one position keep the loader's order
-        findings.forEach(out::println);
-        out.println(summary(result, strict));
+        print(result.source(), result.findings(), result.config().isPresent(), strict, out);
+    }
+
+    /**
+     * Prints findings chosen by the caller (say, a load result's without those the caller knows
+     * are harmless) for {@code source}; {@code readable} says whether the text gave a model.
+     */
+    static void print(String source, List<ConfigFinding> findings, boolean readable, boolean strict,
+            PrintWriter out) {
+        List<ConfigFinding> sorted = new ArrayList<>(findings);
+        sorted.sort(BY_POSITION); // stable: findings at one position keep the loader's order
+        sorted.forEach(out::println);
+        out.println(summary(source, findings, readable, strict));
     }
 
     /**
@@ -29,10 +38,14 @@ final class FindingsReport {
      * with {@code --strict} and only warnings {@code FILE: invalid with --strict (2 warnings)}.
      */
     static String summary(LoadResult<?> result, boolean strict) {
-        int errors = result.errors().size();
-        int warnings = result.warnings().size();
+        return summary(result.source(), result.findings(), result.config().isPresent(), strict);
+    }
+
+    private static String summary(String source, List<ConfigFinding> findings, boolean readable, boolean strict) {
+        long errors = findings.stream().filter(ConfigFinding::isError).count();
+        long warnings = findings.size() - errors;
         String verdict;
-        if (!result.isValid()) {
+        if (!readable || errors > 0) {
             verdict = count(errors, "error") + (warnings > 0 ? ", " + count(warnings, "warning") : "");
         } else if (warnings == 0) {
             verdict = "valid";
@@ -41,10 +54,10 @@ final class FindingsReport {
         } else {
             verdict = "valid (" + count(warnings, "warning") + ")";
         }
-        return result.source() + ": " + verdict;
+        return source + ": " + verdict;
     }
 
-    private static String count(int n, String noun) {
+    private static String count(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -4,11 +4,12 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
- * Entry point of {@code concourse-runner}: validates (and later runs) Concourse pipelines and
- * tasks on this machine.
+ * Entry point of {@code concourse-runner}: validates and runs Concourse pipelines and tasks on
+ * this machine.
  *
- * <p>Exit codes: 0 success, 1 the config is invalid (or, later, the build failed), 2 usage error,
- * 3 unexpected internal error.
+ * <p>Exit codes: 0 success, 1 the config is invalid or the build failed ({@code execute}: the
+ * task's exit status), 2 usage error or the build errored or was aborted, 3 unexpected internal
+ * error.
  */
 public final class RunnerMain {
 

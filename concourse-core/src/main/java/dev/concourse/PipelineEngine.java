@@ -1,0 +1,136 @@
+package dev.concourse;
+
+import dev.concourse.internal.engine.EngineCore;
+import dev.concourse.spi.runtime.ContainerRuntime;
+import dev.concourse.spi.scheduling.EngineClock;
+import dev.concourse.spi.scheduling.PlacementStrategy;
+import dev.concourse.spi.storage.Storage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Runs Concourse pipelines inside this JVM.
+ *
+ * <pre>{@code
+ * try (PipelineEngine engine = PipelineEngine.builder().build()) {
+ *     engine.start();
+ *     engine.pipelines().set(PipelineRef.main("ci"), yaml, StaticVariables.empty());
+ *     Build build = engine.jobs().trigger(PipelineRef.main("ci").job("unit"));
+ *     engine.builds().await(build.id(), Duration.ofMinutes(5));
+ * }
+ * }</pre>
+ *
+ * <p>Everything outside the JVM sits behind an SPI with a default that needs no set-up:
+ * {@code InMemoryStorage}, {@code LocalProcessRuntime} (processes on this machine, no isolation),
+ * the system clock, virtual threads. Several engines may live in one JVM; nothing is static.
+ *
+ * <p>Lifecycle: {@link #builder()}, {@link Builder#build()}, {@link #start()}, then
+ * {@link #close()}, which aborts running builds and stops everything the engine started (and the
+ * storage and runtime if the engine created them). Thread-safe.
+ */
+public final class PipelineEngine implements AutoCloseable {
+    private final EngineCore core;
+
+    private PipelineEngine(EngineCore core) {
+        this.core = core;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts background work (build tracking; later: checks and scheduling). Idempotent. */
+    public void start() {
+        core.start();
+    }
+
+    public Teams teams() {
+        return core.teams();
+    }
+
+    public Pipelines pipelines() {
+        return core.pipelines();
+    }
+
+    public Jobs jobs() {
+        return core.jobs();
+    }
+
+    public Builds builds() {
+        return core.builds();
+    }
+
+    public Workers workers() {
+        return core.workers();
+    }
+
+    /** Aborts running builds, waits for them (up to the grace period) and stops. Idempotent. */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    /** Configures an engine. Explicit registration here always wins over discovery. */
+    public static final class Builder {
+        private Storage storage;
+        private ContainerRuntime runtime;
+        private final List<PlacementStrategy> placement = new ArrayList<>();
+        private EngineClock clock;
+        private Executor executor;
+        private Duration abortGracePeriod = Duration.ofSeconds(10);
+        private String externalUrl = "http://localhost:8080";
+
+        private Builder() {
+        }
+
+        /** Where state is kept. Default: a new {@code InMemoryStorage}. */
+        public Builder storage(Storage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
+
+        /** Where steps run. Default: a new {@code LocalProcessRuntime} with one worker. */
+        public Builder runtime(ContainerRuntime runtime) {
+            this.runtime = Objects.requireNonNull(runtime, "runtime");
+            return this;
+        }
+
+        /** Adds a placement strategy to the chain (in order). Default chain: volume-locality. */
+        public Builder placement(PlacementStrategy strategy) {
+            this.placement.add(Objects.requireNonNull(strategy, "strategy"));
+            return this;
+        }
+
+        /** The engine's time. Default: the system clock with a scheduler thread. */
+        public Builder clock(EngineClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Runs builds, steps and subscribers. Default: a new virtual thread per task. */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** How long an aborted process gets between SIGTERM and SIGKILL. Default 10 s. */
+        public Builder abortGracePeriod(Duration grace) {
+            this.abortGracePeriod = Objects.requireNonNull(grace, "grace");
+            return this;
+        }
+
+        /** The URL builds see as {@code ATC_EXTERNAL_URL}. */
+        public Builder externalUrl(String url) {
+            this.externalUrl = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        public PipelineEngine build() {
+            return new PipelineEngine(new EngineCore(new EngineCore.Settings(storage, runtime, List.copyOf(placement),
+                    clock, executor, abortGracePeriod, externalUrl)));
+        }
+    }
+}

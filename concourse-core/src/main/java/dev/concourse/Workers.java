@@ -1,0 +1,9 @@
+package dev.concourse;
+
+import java.util.List;
+
+/** The workers of the engine's container runtime. */
+public interface Workers {
+
+    List<WorkerInfo> list();
+}

@@ -1,0 +1,239 @@
+package dev.concourse.internal.engine;
+
+import dev.concourse.Build;
+import dev.concourse.BuildPlan;
+import dev.concourse.BuildStatus;
+import dev.concourse.Job;
+import dev.concourse.config.Step;
+import dev.concourse.event.BuildEvent;
+import dev.concourse.internal.event.BuildEventLog;
+import dev.concourse.internal.event.BuildEventSink;
+import dev.concourse.internal.event.EventLogs;
+import dev.concourse.internal.event.EventPersistenceException;
+import dev.concourse.internal.exec.BuildMetadata;
+import dev.concourse.internal.exec.BuildPlanner;
+import dev.concourse.internal.exec.BuildRun;
+import dev.concourse.internal.exec.ExecEnvironment;
+import dev.concourse.internal.exec.PlannedStep;
+import dev.concourse.spi.runtime.Volume;
+import dev.concourse.spi.storage.Storage;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Starts builds and sees them to their end: plan, status events, the run on the engine's executor,
+ * the final status in storage, and abort. One per engine.
+ */
+final class BuildLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(BuildLauncher.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Something to do with a run after its plan finished, before its final status is stored. */
+    interface Finisher {
+        BuildStatus finish(BuildRun run, BuildEventSink events, BuildStatus status);
+    }
+
+    private record Running(BuildRun run, BuildPlan plan) {
+    }
+
+    private final Storage storage;
+    private final ExecEnvironment env;
+    private final EventLogs logs;
+    private final ConcurrentMap<Long, Running> running = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, CompletableFuture<Build>> completions = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
+
+    BuildLauncher(Storage storage, ExecEnvironment env, EventLogs logs) {
+        this.storage = storage;
+        this.env = env;
+        this.logs = logs;
+    }
+
+    /** Starts a job build with the job's current plan. */
+    void launchJobBuild(Build pending, Job job) {
+        launch(pending, job.config().asStep(), job.config().tags(), Map.of(), job.id(), (run, events, status) -> status);
+    }
+
+    /**
+     * Starts a pending build: stores its plan, emits {@code status: started}, runs the step on the
+     * executor. Does nothing if the build is no longer pending.
+     */
+    void launch(Build pending, Step step, List<String> tags, Map<String, Volume> artifacts, long jobId,
+            Finisher finisher) {
+        if (shuttingDown) {
+            return;
+        }
+        PlannedStep planned = BuildPlanner.plan(step, tags);
+        BuildPlan plan = BuildPlanner.describe(planned);
+        Optional<Build> started = storage.builds().start(pending.id(), JSON.writeValueAsString(plan), env.clock().now());
+        if (started.isEmpty()) {
+            return;
+        }
+        Build build = started.get();
+        BuildEventLog log = logOf(build.id());
+        log.emit(new BuildEvent.Status(env.clock().now(), BuildStatus.STARTED));
+        BuildMetadata meta = new BuildMetadata(build.id(), build.name(), build.team(),
+                build.pipeline() == null ? null : build.pipeline().name(), build.job(), jobId);
+        BuildRun run = new BuildRun(env, meta, log, artifacts);
+        running.put(build.id(), new Running(run, plan));
+        env.executor().execute(() -> runToEnd(build, run, planned, log, finisher));
+    }
+
+    private void runToEnd(Build build, BuildRun run, PlannedStep planned, BuildEventLog log, Finisher finisher) {
+        BuildStatus status;
+        try {
+            status = finisher.finish(run, log, run.run(planned));
+        } catch (RuntimeException e) {
+            LOG.error("build {} crashed", build.describe(), e);
+            log.emit(new BuildEvent.Error(env.clock().now(), null, "the engine failed while running this build: " + e
+                    + "; this is a bug, please report it with the build's events"));
+            status = BuildStatus.ERRORED;
+        }
+        try {
+            run.close();
+        } finally {
+            end(build.id(), status, log);
+            running.remove(build.id());
+        }
+    }
+
+    /** Opens the event log of a build just created, so subscribers can follow it while it is pending. */
+    void created(Build build) {
+        logOf(build.id());
+    }
+
+    private synchronized BuildEventLog logOf(long buildId) {
+        return logs.live(buildId).orElseGet(() -> logs.open(buildId));
+    }
+
+    private void end(long buildId, BuildStatus status, BuildEventLog log) {
+        log.emit(new BuildEvent.Status(env.clock().now(), status));
+        try {
+            logs.close(buildId);
+        } catch (EventPersistenceException e) {
+            // The build's outcome stands; its stored log is incomplete, which the store's owner must know.
+            LOG.error("build {}: its last events could not be stored: {}", buildId, e.getMessage());
+        }
+        Optional<Build> finished = storage.builds().finish(buildId, status, env.clock().now());
+        Build result = finished.orElseGet(() -> storage.builds().find(buildId).orElseThrow());
+        CompletableFuture<Build> waiting = completions.remove(buildId);
+        if (waiting != null) {
+            waiting.complete(result);
+        }
+    }
+
+    /** Aborts a running build, or ends a pending one as aborted. */
+    void abort(long buildId) {
+        Running r = running.get(buildId);
+        if (r != null) {
+            r.run().abort();
+            return;
+        }
+        Optional<Build> build = storage.builds().find(buildId);
+        if (build.isPresent() && build.get().status() == BuildStatus.PENDING) {
+            BuildEventLog log = logOf(buildId);
+            end(buildId, BuildStatus.ABORTED, log);
+        }
+    }
+
+    Optional<BuildPlan> plan(long buildId) {
+        Running r = running.get(buildId);
+        if (r != null) {
+            return Optional.of(r.plan());
+        }
+        return storage.builds().plan(buildId).map(json -> {
+            try {
+                return JSON.readValue(json, BuildPlan.class);
+            } catch (JacksonException e) {
+                throw new IllegalStateException("stored plan of build " + buildId + " is not readable: "
+                        + e.getOriginalMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Waits for the build to finish in this engine. The future is registered before storage is
+     * read, and {@link #end} stores the status before completing futures, so no finish is missed.
+     */
+    Build await(long buildId, Duration timeout) throws InterruptedException {
+        CompletableFuture<Build> done = completions.computeIfAbsent(buildId, id -> new CompletableFuture<>());
+        try {
+            Build now = storage.builds().find(buildId).orElseThrow();
+            if (now.status().isFinished()) {
+                return now;
+            }
+            return done.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return storage.builds().find(buildId).orElseThrow();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for build " + buildId + " failed", e.getCause());
+        } finally {
+            if (done.isDone()) {
+                completions.remove(buildId, done);
+            }
+        }
+    }
+
+    /**
+     * After a restart: builds left started by an engine that stopped cannot be re-attached on this
+     * runtime, so they end errored with an event saying why; pending job builds start.
+     */
+    void recover() {
+        for (Build build : storage.builds().listByStatus(EnumSet.of(BuildStatus.STARTED))) {
+            if (running.containsKey(build.id())) {
+                continue;
+            }
+            BuildEventLog log = logOf(build.id());
+            log.emit(new BuildEvent.Error(env.clock().now(), null, "the engine stopped while this build was running,"
+                    + " and its steps could not be re-attached; trigger the job again"));
+            end(build.id(), BuildStatus.ERRORED, log);
+        }
+        List<Build> pending = storage.builds().listByStatus(EnumSet.of(BuildStatus.PENDING));
+        for (Build build : pending) {
+            if (build.isOneOff()) {
+                BuildEventLog log = logOf(build.id());
+                log.emit(new BuildEvent.Error(env.clock().now(), null,
+                        "the engine stopped before this one-off build started; its inputs are gone, run it again"));
+                end(build.id(), BuildStatus.ERRORED, log);
+                continue;
+            }
+            created(build);
+            build.jobRef().flatMap(ref -> storage.pipelines().job(ref))
+                    .filter(job -> !job.paused())
+                    .filter(job -> storage.pipelines().find(build.pipeline()).map(p -> !p.paused()).orElse(false))
+                    .ifPresent(job -> launchJobBuild(build, job));
+        }
+    }
+
+    /** Aborts every running build and waits (up to a bound) for them to end. */
+    void shutdown() {
+        shuttingDown = true;
+        List<Long> ids = List.copyOf(running.keySet());
+        ids.forEach(id -> Optional.ofNullable(running.get(id)).ifPresent(r -> r.run().abort()));
+        Duration bound = env.abortGracePeriod().plusSeconds(5);
+        for (Long id : ids) {
+            try {
+                Build build = await(id, bound);
+                if (build.status().isRunning()) {
+                    LOG.warn("build {} did not end within {} of being aborted at shutdown", build.describe(), bound);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.concourse.internal.engine;
+
+import dev.concourse.Build;
+import dev.concourse.BuildStatus;
+import dev.concourse.NotFoundException;
+import dev.concourse.Pipeline;
+import dev.concourse.PipelineRef;
+import dev.concourse.Pipelines;
+import dev.concourse.SetPipelineResult;
+import dev.concourse.config.ConfigFinding;
+import dev.concourse.config.LoadResult;
+import dev.concourse.config.PipelineConfig;
+import dev.concourse.config.PipelineLoader;
+import dev.concourse.spi.scheduling.EngineClock;
+import dev.concourse.spi.storage.Storage;
+import dev.concourse.vars.Variables;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+
+/** Pipelines over storage; validates on set, aborts builds on archive and destroy. */
+final class PipelineService implements Pipelines {
+    private final Storage storage;
+    private final EngineClock clock;
+    private final BuildLauncher launcher;
+
+    PipelineService(Storage storage, EngineClock clock, BuildLauncher launcher) {
+        this.storage = storage;
+        this.clock = clock;
+        this.launcher = launcher;
+    }
+
+    @Override
+    public SetPipelineResult set(PipelineRef ref, String yaml, Variables vars) {
+        LoadResult<PipelineConfig> loaded = PipelineLoader.create()
+                .withVariables(vars)
+                .withInstanceVars(ref.instanceVars())
+                .load(ref.toString(), yaml);
+        return save(ref, loaded);
+    }
+
+    @Override
+    public SetPipelineResult set(PipelineRef ref, PipelineConfig config) {
+        return save(ref, PipelineLoader.create().validate(ref.toString(), config));
+    }
+
+    private SetPipelineResult save(PipelineRef ref, LoadResult<PipelineConfig> loaded) {
+        PipelineConfig config = loaded.orThrow();
+        requireTeam(ref.team());
+        return storage.inTransaction(() -> {
+            boolean created = storage.pipelines().find(ref).isEmpty();
+            Pipeline saved = storage.pipelines().save(ref, config, -1, false, clock.now());
+            List<ConfigFinding> warnings = loaded.warnings();
+            return new SetPipelineResult(saved, created, warnings);
+        });
+    }
+
+    void requireTeam(String team) {
+        if (storage.teams().find(team).isEmpty()) {
+            throw new NotFoundException("team '" + team + "' does not exist; create it with teams().create(\"" + team
+                    + "\")");
+        }
+    }
+
+    Pipeline require(PipelineRef ref) {
+        return storage.pipelines().find(ref).orElseThrow(() -> new NotFoundException("pipeline '" + ref
+                + "' does not exist; set it first"));
+    }
+
+    @Override
+    public Optional<Pipeline> get(PipelineRef ref) {
+        return storage.pipelines().find(ref);
+    }
+
+    @Override
+    public List<Pipeline> list(String team) {
+        requireTeam(team);
+        return storage.pipelines().list(team);
+    }
+
+    @Override
+    public Pipeline pause(PipelineRef ref) {
+        return storage.pipelines().setPaused(ref, true).orElseThrow(() -> missing(ref));
+    }
+
+    @Override
+    public Pipeline unpause(PipelineRef ref) {
+        Pipeline pipeline = storage.pipelines().setPaused(ref, false).orElseThrow(() -> missing(ref));
+        startPendingBuilds(pipeline);
+        return pipeline;
+    }
+
+    @Override
+    public Pipeline expose(PipelineRef ref) {
+        return storage.pipelines().setPublic(ref, true).orElseThrow(() -> missing(ref));
+    }
+
+    @Override
+    public Pipeline hide(PipelineRef ref) {
+        return storage.pipelines().setPublic(ref, false).orElseThrow(() -> missing(ref));
+    }
+
+    @Override
+    public Pipeline archive(PipelineRef ref) {
+        Pipeline pipeline = require(ref);
+        List<Build> pending = buildsOf(pipeline, EnumSet.of(BuildStatus.PENDING));
+        Pipeline archived = storage.pipelines().archive(ref).orElseThrow(() -> missing(ref));
+        pending.forEach(b -> launcher.abort(b.id()));
+        return archived;
+    }
+
+    @Override
+    public void rename(PipelineRef ref, String newName) {
+        require(ref);
+        if (!storage.pipelines().rename(ref, newName)) {
+            throw missing(ref);
+        }
+    }
+
+    @Override
+    public void destroy(PipelineRef ref) {
+        Pipeline pipeline = require(ref);
+        for (Build build : buildsOf(pipeline, EnumSet.of(BuildStatus.PENDING, BuildStatus.STARTED))) {
+            launcher.abort(build.id());
+            try {
+                launcher.await(build.id(), java.time.Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dev.concourse.ConcourseException("interrupted while aborting the builds of " + ref);
+            }
+        }
+        storage.pipelines().delete(ref);
+    }
+
+    /** Builds of the pipeline's jobs that are pending or running, which paused pipelines keep waiting. */
+    private List<Build> buildsOf(Pipeline pipeline, EnumSet<BuildStatus> statuses) {
+        return storage.builds().listByStatus(statuses).stream()
+                .filter(b -> pipeline.ref().equals(b.pipeline()))
+                .toList();
+    }
+
+    /** Starts builds that waited for the pipeline or a job to be unpaused. */
+    void startPendingBuilds(Pipeline pipeline) {
+        if (pipeline.paused() || pipeline.archived()) {
+            return;
+        }
+        for (Build build : buildsOf(pipeline, EnumSet.of(BuildStatus.PENDING))) {
+            build.jobRef().flatMap(ref -> storage.pipelines().job(ref))
+                    .filter(job -> !job.paused())
+                    .ifPresent(job -> launcher.launchJobBuild(build, job));
+        }
+    }
+
+    private static NotFoundException missing(PipelineRef ref) {
+        return new NotFoundException("pipeline '" + ref + "' does not exist");
+    }
+}

@@ -1,0 +1,284 @@
+package dev.concourse.internal.event;
+
+import dev.concourse.event.BuildEvent;
+import dev.concourse.event.Origin;
+import dev.concourse.event.SequencedEvent;
+import dev.concourse.event.TaskSummary;
+import dev.concourse.spi.storage.StoredEvent;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Build events as Concourse's JSON: the envelope {@code {"event": TYPE, "version": "M.m",
+ * "data": {...}}} with {@code data} shaped like the Go structs of Concourse's
+ * {@code atc/event/events.go}: the same keys, in the same order, {@code omitempty} where Go has it
+ * (origin's {@code id} and {@code source}; {@code time} of {@code initialize} and {@code start}),
+ * times as whole Unix seconds, a build-level error's origin as {@code {}}, and empty lists of a
+ * task's config as {@code null} (Go's nil slices).
+ *
+ * <p>Differences from Go's bytes that no JSON reader sees: the envelope's keys come in the order
+ * above (Go writes {@code data} first; putting the type first lets the decoder stream), and
+ * strings are escaped the JSON way rather than Go's HTML-safe way ({@code <} stays {@code <}).
+ *
+ * <p>Decoding reads only what {@link #encode} writes (the event types of {@link BuildEvent}, at a
+ * version with the same major number) and reports anything else with an
+ * {@link EventDecodingException}. Decoded times are whole seconds: an event's time survives the
+ * round trip as {@code time.truncatedTo(SECONDS)}, which is why {@link BuildEventLog} truncates
+ * times when events are emitted (see {@link #truncateToSeconds}).
+ *
+ * <p>Hand-written against Jackson's streaming API, no reflection: the encoder runs for every
+ * event a build writes. Thread-safe.
+ */
+public final class EventJson {
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private static final SerializableString EVENT = new SerializedString("event");
+    private static final SerializableString VERSION = new SerializedString("version");
+    private static final SerializableString DATA = new SerializedString("data");
+    private static final SerializableString TIME = new SerializedString("time");
+    private static final SerializableString ORIGIN = new SerializedString("origin");
+    private static final SerializableString ID = new SerializedString("id");
+    private static final SerializableString SOURCE = new SerializedString("source");
+    private static final SerializableString PAYLOAD = new SerializedString("payload");
+    private static final SerializableString STATUS = new SerializedString("status");
+    private static final SerializableString MESSAGE = new SerializedString("message");
+    private static final SerializableString CONFIG = new SerializedString("config");
+    private static final SerializableString EXIT_STATUS = new SerializedString("exit_status");
+    private static final SerializableString SUCCEEDED = new SerializedString("succeeded");
+    private static final SerializableString SELECTED_WORKER = new SerializedString("selected_worker");
+
+    private EventJson() {
+    }
+
+    /** The whole event, envelope and data. */
+    public static String encode(BuildEvent event) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(event.time(), () -> "a " + event.type() + " event needs a time");
+        StringWriter out = new StringWriter(sizeHint(event));
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeName(EVENT);
+            g.writeString(event.type());
+            g.writeName(VERSION);
+            g.writeString(event.version());
+            g.writeName(DATA);
+            writeData(g, event);
+            g.writeEndObject();
+        }
+        return out.toString();
+    }
+
+    /** The event as a store keeps it. */
+    public static StoredEvent toStored(long sequence, BuildEvent event) {
+        return new StoredEvent(sequence, event.type(), encode(event));
+    }
+
+    /**
+     * The event {@link #encode} wrote.
+     *
+     * @throws EventDecodingException if the JSON is malformed, or not an event of a known type and
+     *                                a compatible version
+     */
+    public static BuildEvent decode(String json) {
+        return EventJsonReader.read(json);
+    }
+
+    /**
+     * The stored event with its build and position.
+     *
+     * @throws EventDecodingException as {@link #decode(String)}
+     */
+    public static SequencedEvent decode(long buildId, StoredEvent stored) {
+        try {
+            return new SequencedEvent(buildId, stored.sequence(), decode(stored.json()));
+        } catch (EventDecodingException e) {
+            throw new EventDecodingException("build " + buildId + ", event " + stored.sequence() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The event with its time truncated to whole seconds, as it reads back from JSON; the same
+     * instance when it already is.
+     */
+    public static BuildEvent truncateToSeconds(BuildEvent event) {
+        Instant time = event.time();
+        if (time == null) {
+            throw new NullPointerException("a " + event.type() + " event needs a time");
+        }
+        if (time.getNano() == 0) {
+            return event;
+        }
+        Instant t = time.truncatedTo(ChronoUnit.SECONDS);
+        return switch (event) {
+            case BuildEvent.Status e -> new BuildEvent.Status(t, e.status());
+            case BuildEvent.Log e -> new BuildEvent.Log(t, e.origin(), e.payload());
+            case BuildEvent.Error e -> new BuildEvent.Error(t, e.origin(), e.message());
+            case BuildEvent.InitializeTask e -> new BuildEvent.InitializeTask(t, e.origin(), e.config());
+            case BuildEvent.StartTask e -> new BuildEvent.StartTask(t, e.origin(), e.config());
+            case BuildEvent.FinishTask e -> new BuildEvent.FinishTask(t, e.origin(), e.exitStatus());
+            case BuildEvent.Initialize e -> new BuildEvent.Initialize(t, e.origin());
+            case BuildEvent.Start e -> new BuildEvent.Start(t, e.origin());
+            case BuildEvent.Finish e -> new BuildEvent.Finish(t, e.origin(), e.succeeded());
+            case BuildEvent.WaitingForWorker e -> new BuildEvent.WaitingForWorker(t, e.origin());
+            case BuildEvent.SelectedWorker e -> new BuildEvent.SelectedWorker(t, e.origin(), e.worker());
+        };
+    }
+
+    // ---- encoding
+
+    private static int sizeHint(BuildEvent event) {
+        return switch (event) {
+            case BuildEvent.Log e -> 112 + len(e.payload()) + (len(e.payload()) >> 4);
+            case BuildEvent.Error e -> 112 + len(e.message()) + (len(e.message()) >> 4);
+            default -> 256;
+        };
+    }
+
+    private static void writeData(JsonGenerator g, BuildEvent event) {
+        long time = event.time().getEpochSecond();
+        g.writeStartObject();
+        switch (event) {
+            case BuildEvent.Status e -> {
+                g.writeName(STATUS);
+                g.writeString(e.status().wireName());
+                writeTime(g, time);
+            }
+            case BuildEvent.Log e -> {
+                writeTime(g, time);
+                writeOrigin(g, e.origin());
+                g.writeName(PAYLOAD);
+                g.writeString(nonNull(e.payload()));
+            }
+            case BuildEvent.Error e -> {
+                g.writeName(MESSAGE);
+                g.writeString(nonNull(e.message()));
+                writeOrigin(g, e.origin());
+                writeTime(g, time);
+            }
+            case BuildEvent.InitializeTask e -> {
+                writeTime(g, time);
+                writeOrigin(g, e.origin());
+                writeConfig(g, e.config());
+            }
+            case BuildEvent.StartTask e -> {
+                writeTime(g, time);
+                writeOrigin(g, e.origin());
+                writeConfig(g, e.config());
+            }
+            case BuildEvent.FinishTask e -> {
+                writeTime(g, time);
+                g.writeName(EXIT_STATUS);
+                g.writeNumber(e.exitStatus());
+                writeOrigin(g, e.origin());
+            }
+            case BuildEvent.Initialize e -> {
+                writeOrigin(g, e.origin());
+                writeTimeOmitEmpty(g, time);
+            }
+            case BuildEvent.Start e -> {
+                writeOrigin(g, e.origin());
+                writeTimeOmitEmpty(g, time);
+            }
+            case BuildEvent.Finish e -> {
+                writeOrigin(g, e.origin());
+                writeTime(g, time);
+                g.writeName(SUCCEEDED);
+                g.writeBoolean(e.succeeded());
+            }
+            case BuildEvent.WaitingForWorker e -> {
+                writeTime(g, time);
+                writeOrigin(g, e.origin());
+            }
+            case BuildEvent.SelectedWorker e -> {
+                writeTime(g, time);
+                writeOrigin(g, e.origin());
+                g.writeName(SELECTED_WORKER);
+                g.writeString(nonNull(e.worker()));
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeTime(JsonGenerator g, long time) {
+        g.writeName(TIME);
+        g.writeNumber(time);
+    }
+
+    private static void writeTimeOmitEmpty(JsonGenerator g, long time) {
+        if (time != 0) {
+            writeTime(g, time);
+        }
+    }
+
+    /** Go's {@code Origin} struct is not a pointer: no origin is {@code {}}, and both keys are omitempty. */
+    private static void writeOrigin(JsonGenerator g, Origin origin) {
+        g.writeName(ORIGIN);
+        g.writeStartObject();
+        if (origin != null) {
+            if (!origin.id().isEmpty()) {
+                g.writeName(ID);
+                g.writeString(origin.id());
+            }
+            if (origin.source() != null) {
+                g.writeName(SOURCE);
+                g.writeString(origin.source().wireName());
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeConfig(JsonGenerator g, TaskSummary config) {
+        g.writeName(CONFIG);
+        if (config == null) {
+            config = new TaskSummary("", "", "", List.of(), "", List.of());
+        }
+        g.writeStartObject();
+        g.writeStringProperty("platform", nonNull(config.platform()));
+        g.writeStringProperty("image", nonNull(config.image()));
+        g.writeName("run");
+        g.writeStartObject();
+        g.writeStringProperty("path", nonNull(config.path()));
+        g.writeName("args");
+        if (config.args().isEmpty()) {
+            g.writeNull();
+        } else {
+            g.writeStartArray();
+            for (String arg : config.args()) {
+                g.writeString(arg);
+            }
+            g.writeEndArray();
+        }
+        g.writeStringProperty("dir", nonNull(config.dir()));
+        g.writeEndObject();
+        g.writeName("inputs");
+        if (config.inputs().isEmpty()) {
+            g.writeNull();
+        } else {
+            g.writeStartArray();
+            for (TaskSummary.Input input : config.inputs()) {
+                g.writeStartObject();
+                g.writeStringProperty("name", nonNull(input.name()));
+                g.writeStringProperty("path", nonNull(input.path()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    private static int len(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+}

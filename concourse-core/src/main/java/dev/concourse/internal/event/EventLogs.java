@@ -1,0 +1,107 @@
+package dev.concourse.internal.event;
+
+import dev.concourse.event.SequencedEvent;
+import dev.concourse.spi.storage.BuildEventStore;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+
+/**
+ * The engine's event logs: one {@link BuildEventLog} per build that is running here, and the
+ * stored events of every other build.
+ *
+ * <p>Lifecycle of a build's log: {@link #open} when the build is created (subscribers to a
+ * pending build then wait for its first events), emit into it while it runs, {@link #close} after
+ * its final status event (which stores the rest, then forgets the log; subscribers that are still
+ * reading it finish normally). Thread-safe.
+ */
+public final class EventLogs {
+    /** Stored text kept in memory per running build by default: 8 Mi characters. */
+    public static final long DEFAULT_RESIDENT_BUDGET = 8L << 20;
+
+    private final BuildEventStore store;
+    private final Executor executor;
+    private final long residentBudget;
+    private final ConcurrentHashMap<Long, BuildEventLog> live = new ConcurrentHashMap<>();
+
+    /**
+     * @param executor       runs flushes and delivery to subscribers; use virtual threads
+     * @param residentBudget see {@link BuildEventLog#open}
+     */
+    public EventLogs(BuildEventStore store, Executor executor, long residentBudget) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.residentBudget = residentBudget;
+    }
+
+    public EventLogs(BuildEventStore store, Executor executor) {
+        this(store, executor, DEFAULT_RESIDENT_BUDGET);
+    }
+
+    /**
+     * Opens the log of a build that is about to run here; it continues after any events the store
+     * already has (a build resumed after a restart).
+     *
+     * @throws IllegalStateException if the build already has a live log
+     */
+    public BuildEventLog open(long buildId) {
+        if (live.containsKey(buildId)) {
+            throw alreadyOpen(buildId);
+        }
+        BuildEventLog log = BuildEventLog.open(buildId, store, executor, residentBudget);
+        if (live.putIfAbsent(buildId, log) != null) {
+            throw alreadyOpen(buildId);
+        }
+        return log;
+    }
+
+    /** The log of a build running here. */
+    public Optional<BuildEventLog> live(long buildId) {
+        return Optional.ofNullable(live.get(buildId));
+    }
+
+    /**
+     * A build's events from {@code fromSequence}: from its live log if it runs here (then live
+     * events until it finishes), else from the store (then it completes after the last stored
+     * event). Which one is decided when a subscriber subscribes.
+     */
+    public Flow.Publisher<SequencedEvent> publisher(long buildId, long fromSequence) {
+        if (fromSequence < 0) {
+            throw new IllegalArgumentException("fromSequence must be 0 or more (1 is the first event): "
+                    + fromSequence);
+        }
+        return subscriber -> {
+            BuildEventLog log = live.get(buildId);
+            Flow.Publisher<SequencedEvent> publisher = log != null
+                    ? log.subscribe(fromSequence)
+                    : BuildEventLog.replay(store, buildId, fromSequence, executor);
+            publisher.subscribe(subscriber);
+        };
+    }
+
+    /**
+     * Closes a build's live log (see {@link BuildEventLog#close}) and forgets it; nothing happens
+     * if the build has none.
+     *
+     * @throws EventPersistenceException if the store refused the last events; the log is forgotten
+     *                                   all the same
+     */
+    public void close(long buildId) {
+        BuildEventLog log = live.get(buildId);
+        if (log == null) {
+            return;
+        }
+        try {
+            log.close();
+        } finally {
+            live.remove(buildId, log);
+        }
+    }
+
+    private static IllegalStateException alreadyOpen(long buildId) {
+        return new IllegalStateException("build " + buildId + " already has a live event log; close it before"
+                + " opening another");
+    }
+}

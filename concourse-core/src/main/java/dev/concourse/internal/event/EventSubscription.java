@@ -1,0 +1,296 @@
+package dev.concourse.internal.event;
+
+import dev.concourse.ConcourseException;
+import dev.concourse.event.SequencedEvent;
+import dev.concourse.spi.storage.StoredEvent;
+import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subscriber's cursor over a build's log, and the loop that delivers to it.
+ *
+ * <p>There is no queue per subscriber: the cursor is a sequence number into the shared log (and a
+ * page of stored events while it reads what memory no longer holds). The delivery loop runs as a
+ * task on the source's executor only while there is something to do (events and demand, a
+ * cancel, a completion); otherwise the subscription holds no thread. Signals (request, cancel, a
+ * published event, the log closing) bump {@link #wip}; whoever bumps it from 0 schedules the loop,
+ * and the loop runs until it has seen every bump. That makes signals to the subscriber serial
+ * (rule 1.3) and {@code request} from within {@code onNext} non-recursive (rule 3.3). After a
+ * terminal signal {@link #wip} never returns to 0, so the loop never runs again.
+ */
+final class EventSubscription implements Flow.Subscription, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventSubscription.class);
+
+    /** Events read from the store at once by a subscriber behind memory. */
+    static final int PAGE_SIZE = 64;
+    /** Deliveries before the loop gives its thread back to the executor, so one busy subscriber cannot hog it. */
+    static final int FAIRNESS_BATCH = 256;
+
+    private final EventSource source;
+    private final AtomicLong demand = new AtomicLong();
+    private final AtomicInteger wip = new AtomicInteger();
+    private volatile boolean cancelled;
+    private volatile IllegalArgumentException badRequest;
+
+    /** Whether this subscription is in its log's queue of readers to signal; the log maintains it. */
+    final AtomicBoolean awaiting = new AtomicBoolean();
+
+    // Owned by the delivery loop (handed between its runs through wip).
+    private Flow.Subscriber<? super SequencedEvent> subscriber;
+    private boolean started;
+    private long cursor;
+    private List<StoredEvent> page = List.of();
+    private int pageIndex;
+    /** Where the last in-memory read was, for the log's look-up of the next one. */
+    BuildEventLog.Chunk chunkHint;
+
+    EventSubscription(EventSource source, Flow.Subscriber<? super SequencedEvent> subscriber, long fromSequence) {
+        this.source = source;
+        this.subscriber = subscriber;
+        this.cursor = fromSequence;
+    }
+
+    /** Schedules the first run, which calls {@code onSubscribe}. */
+    void start() {
+        signal();
+    }
+
+    @Override
+    public void request(long n) {
+        if (n <= 0) {
+            if (badRequest == null) {
+                badRequest = new IllegalArgumentException("request(" + n + ") on build " + source.buildId()
+                        + "'s events: demand must be positive (Reactive Streams rule 3.9)");
+            }
+        } else {
+            long current;
+            long next;
+            do {
+                current = demand.get();
+                next = current + n;
+                if (next < 0) {
+                    next = Long.MAX_VALUE;
+                }
+            } while (!demand.compareAndSet(current, next));
+        }
+        signal();
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        signal();
+    }
+
+    void signal() {
+        if (wip.getAndIncrement() == 0) {
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        try {
+            source.executor().execute(this);
+        } catch (RejectedExecutionException e) {
+            // This thread owns the loop now (it moved wip from 0, or the loop is handing over), so
+            // it may signal the subscriber itself.
+            if (cancelled) {
+                release();
+                return;
+            }
+            if (!started) {
+                started = true;
+                if (!onSubscribe()) {
+                    return;
+                }
+            }
+            fail(new ConcourseException("cannot deliver build " + source.buildId()
+                    + "'s events: the engine's executor refused the work (is the engine shutting down?)", e));
+        }
+    }
+
+    @Override
+    public void run() {
+        int missed = 1;
+        int delivered = 0;
+        for (;;) {
+            if (!started) {
+                started = true;
+                if (!onSubscribe()) {
+                    return;
+                }
+            }
+            if (cancelled) {
+                release();
+                return;
+            }
+            IllegalArgumentException bad = badRequest;
+            if (bad != null) {
+                fail(bad);
+                return;
+            }
+
+            long requested = demand.get();
+            long emitted = 0;
+            while (emitted != requested) {
+                SequencedEvent event;
+                try {
+                    event = next();
+                } catch (RuntimeException e) {
+                    fail(e instanceof ConcourseException ? e : new ConcourseException("cannot read build "
+                            + source.buildId() + "'s events from storage: " + e.getMessage(), e));
+                    return;
+                }
+                if (event == null) {
+                    break;
+                }
+                cursor++;
+                emitted++;
+                try {
+                    subscriber.onNext(event);
+                } catch (Throwable t) {
+                    // Rule 2.13: a subscriber that throws broke its contract; it is cancelled and told why.
+                    fail(t);
+                    return;
+                }
+                if (cancelled) {
+                    release();
+                    return;
+                }
+                if (++delivered == FAIRNESS_BATCH && emitted != requested) {
+                    produced(requested, emitted);
+                    schedule();
+                    return;
+                }
+            }
+            produced(requested, emitted);
+
+            try {
+                if (isComplete()) {
+                    complete();
+                    return;
+                }
+                if (hasNext()) {
+                    // Events published while this loop found none (an emitter saw no reader waiting,
+                    // so it signalled nobody): deliver them now if there is demand, or they wait for
+                    // the next request, which signals.
+                    if (demand.get() > 0) {
+                        continue;
+                    }
+                } else {
+                    source.awaitEvents(this);
+                    if (hasNext() || isComplete()) {
+                        continue;
+                    }
+                }
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    private SequencedEvent next() {
+        if (pageIndex < page.size()) {
+            StoredEvent stored = page.get(pageIndex++);
+            if (pageIndex == page.size()) {
+                page = List.of();
+                pageIndex = 0;
+            }
+            if (stored.sequence() != cursor) {
+                throw new ConcourseException("build " + source.buildId() + "'s stored events skip from "
+                        + (cursor - 1) + " to " + stored.sequence() + "; the store returned a page with a gap");
+            }
+            return EventJson.decode(source.buildId(), stored);
+        }
+        long sequence = cursor;
+        if (sequence > source.published()) {
+            return null;
+        }
+        SequencedEvent event = source.resident(sequence, this);
+        if (event != null) {
+            return event;
+        }
+        page = source.store().read(source.buildId(), sequence, PAGE_SIZE);
+        pageIndex = 0;
+        if (page.isEmpty() || page.get(0).sequence() != sequence) {
+            page = List.of();
+            throw new ConcourseException("build " + source.buildId() + "'s event " + sequence
+                    + " is neither in memory nor in storage (deleted by log retention?)");
+        }
+        return next();
+    }
+
+    private boolean hasNext() {
+        return pageIndex < page.size() || cursor <= source.published();
+    }
+
+    private boolean isComplete() {
+        long last = source.finalSequence();
+        return last >= 0 && cursor > last;
+    }
+
+    private void produced(long requested, long emitted) {
+        if (requested == Long.MAX_VALUE || emitted == 0) {
+            return;
+        }
+        long current;
+        do {
+            current = demand.get();
+            if (current == Long.MAX_VALUE) {
+                return;
+            }
+        } while (!demand.compareAndSet(current, current - emitted));
+    }
+
+    private boolean onSubscribe() {
+        try {
+            subscriber.onSubscribe(this);
+            return true;
+        } catch (Throwable t) {
+            fail(t);
+            return false;
+        }
+    }
+
+    private void complete() {
+        Flow.Subscriber<? super SequencedEvent> s = subscriber;
+        cancelled = true;
+        release();
+        try {
+            s.onComplete();
+        } catch (Throwable t) {
+            LOG.warn("A subscriber to build {}'s events threw from onComplete", source.buildId(), t);
+        }
+    }
+
+    private void fail(Throwable error) {
+        Flow.Subscriber<? super SequencedEvent> s = subscriber;
+        cancelled = true;
+        release();
+        try {
+            s.onError(error);
+        } catch (Throwable t) {
+            t.addSuppressed(error);
+            LOG.warn("A subscriber to build {}'s events threw from onError", source.buildId(), t);
+        }
+    }
+
+    /** Rule 3.13: drop the references to the subscriber and what was read for it. */
+    private void release() {
+        subscriber = null;
+        page = List.of();
+        pageIndex = 0;
+        chunkHint = null;
+    }
+}

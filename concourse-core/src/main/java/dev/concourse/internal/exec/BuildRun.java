@@ -1,0 +1,112 @@
+package dev.concourse.internal.exec;
+
+import dev.concourse.BuildStatus;
+import dev.concourse.internal.event.BuildEventSink;
+import dev.concourse.spi.runtime.Volume;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a build's plan. {@link #run} executes the plan on the calling thread (branches of
+ * {@code in_parallel} on the environment's executor) and emits the steps' events
+ * ({@code initialize-task}, {@code selected-worker}, {@code log}, {@code error}...) to the sink;
+ * the build's {@code status} events are the engine's to emit.
+ *
+ * <p>The outcome is Concourse's ({@code atc/engine/engine.go finish}): aborted when the plan
+ * ended in an abort, errored when it ended in an error, succeeded or failed otherwise.
+ *
+ * <p>Lifecycle: construct, {@link #run} once, read {@link #artifacts()}, then {@link #close()} to
+ * destroy the volumes the run created. {@link #abort()} may be called from any thread at any time.
+ */
+public final class BuildRun implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BuildRun.class);
+
+    private final RunContext context;
+    private final Cancellation root = Cancellation.detached();
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    /**
+     * @param env               the engine's environment
+     * @param meta              the build
+     * @param events            where step events go
+     * @param initialArtifacts  artifacts the build starts with (the inputs of a one-off build); the
+     *                          caller owns these volumes, {@link #close()} leaves them alone
+     */
+    public BuildRun(ExecEnvironment env, BuildMetadata meta, BuildEventSink events,
+            Map<String, Volume> initialArtifacts) {
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(meta, "meta");
+        Objects.requireNonNull(events, "events");
+        this.context = new RunContext(env, meta, events, new ArtifactRepository(Map.copyOf(initialArtifacts)),
+                this::abort);
+    }
+
+    /**
+     * Runs the plan until it is done and returns {@link BuildStatus#SUCCEEDED},
+     * {@link BuildStatus#FAILED}, {@link BuildStatus#ERRORED} or {@link BuildStatus#ABORTED}. If
+     * the build was aborted before, nothing runs and the result is {@code ABORTED}. Interrupting
+     * the calling thread aborts the build (its interrupt status is kept).
+     *
+     * @throws IllegalStateException when called a second time
+     */
+    public BuildStatus run(PlannedStep plan) {
+        Objects.requireNonNull(plan, "plan");
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException(context.meta.describe() + " has been run already; plan a new build");
+        }
+        if (root.isCancelled()) {
+            return BuildStatus.ABORTED;
+        }
+        Result result = new StepRunner(context).runGuarded(plan.root(), root);
+        return statusOf(result);
+    }
+
+    /**
+     * Aborts the build: running processes get TERMINATE, then KILL after the grace period; steps
+     * not started yet never start; {@code on_abort} and {@code ensure} hooks run. Idempotent.
+     */
+    public void abort() {
+        root.cancel(Cancellation.Cause.ABORTED);
+    }
+
+    /** Whether {@link #abort()} was called. */
+    public boolean isAborted() {
+        return root.isCancelled();
+    }
+
+    /** The artifacts registered so far by name (the initial ones and task outputs); a snapshot. */
+    public Map<String, Volume> artifacts() {
+        return context.artifacts.snapshot();
+    }
+
+    /**
+     * Destroys the volumes this run created and still owns (task outputs, including those
+     * replaced by a later output of the same name). Persistent task caches stay, and so do the
+     * initial artifacts. Call it after {@link #run} returned and its artifacts were copied
+     * where they are needed; volumes that cannot be destroyed are logged and skipped.
+     */
+    @Override
+    public void close() {
+        for (Volume volume : context.artifacts.releaseOwned()) {
+            try {
+                volume.destroy();
+            } catch (RuntimeException e) {
+                LOG.warn("could not destroy volume {} of {}: {}", volume.handle(), context.meta.describe(),
+                        e.toString());
+            }
+        }
+    }
+
+    static BuildStatus statusOf(Result result) {
+        if (result.isAborted()) {
+            return BuildStatus.ABORTED;
+        }
+        if (result.hasError()) {
+            return BuildStatus.ERRORED;
+        }
+        return result.ok() ? BuildStatus.SUCCEEDED : BuildStatus.FAILED;
+    }
+}

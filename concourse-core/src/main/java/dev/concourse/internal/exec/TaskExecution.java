@@ -1,0 +1,243 @@
+package dev.concourse.internal.exec;
+
+import dev.concourse.config.ContainerLimits;
+import dev.concourse.config.TaskConfig;
+import dev.concourse.config.TaskStep;
+import dev.concourse.event.BuildEvent;
+import dev.concourse.event.Origin;
+import dev.concourse.event.TaskSummary;
+import dev.concourse.internal.config.GoDuration;
+import dev.concourse.spi.runtime.Container;
+import dev.concourse.spi.runtime.ContainerImage;
+import dev.concourse.spi.runtime.ContainerProcess;
+import dev.concourse.spi.runtime.ContainerSpec;
+import dev.concourse.spi.runtime.ProcessIO;
+import dev.concourse.spi.runtime.ProcessSpec;
+import dev.concourse.spi.runtime.RuntimeOperationException;
+import dev.concourse.spi.runtime.Volume;
+import dev.concourse.spi.scheduling.PlacementRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a task step ({@code atc/exec/task_step.go}): resolve the config, emit
+ * {@code initialize-task}, find the inputs, place the step on a worker ({@code selected-worker}),
+ * create the container with its volumes, emit {@code start-task}, stream the output as
+ * {@code log} events, register the outputs (whatever the exit status, as Concourse does), emit
+ * {@code finish-task}. The step's own {@code timeout} runs from worker selection on, as
+ * Concourse's {@code MaybeTimeout}; when it (or an enclosing timeout) expires the step emits
+ * {@code error: timeout exceeded} and fails; when the build is aborted it emits
+ * {@code error: interrupted} and is aborted. Other problems emit an {@code error} event and error.
+ *
+ * <p>The container is destroyed when the step ends, whatever the outcome: Concourse keeps failed
+ * containers for a while so users can hijack them; there is no hijacking here yet.
+ */
+final class TaskExecution {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskExecution.class);
+    static final String PROCESS_ID = "task";
+
+    private final RunContext run;
+    private final PlanNode.Task node;
+    private final TaskStep step;
+    private final LogStream stdout;
+    private final LogStream stderr;
+
+    TaskExecution(RunContext run, PlanNode.Task node) {
+        this.run = run;
+        this.node = node;
+        this.step = node.step();
+        this.stdout = new LogStream(run, node.id(), Origin.Source.STDOUT);
+        this.stderr = new LogStream(run, node.id(), Origin.Source.STDERR);
+    }
+
+    Result run(Cancellation ctx) {
+        if (ctx.isCancelled()) {
+            return Result.cancelled(ctx.cause().orElseThrow());
+        }
+        try {
+            return execute(ctx);
+        } catch (StepCancelled e) {
+            return cancelled(e.why());
+        } catch (StepFailure e) {
+            return errored(e.getMessage());
+        } catch (RuntimeOperationException e) {
+            return errored("task '" + step.name() + "' errored in the " + run.env.runtime().id() + " runtime: "
+                    + e.getMessage());
+        } catch (RuntimeException e) {
+            // Anything else a runtime or the host throws is still the step's error, as in Concourse.
+            LOG.warn("task '{}' of {} failed unexpectedly", step.name(), run.meta.describe(), e);
+            return errored("task '" + step.name() + "' errored: " + e);
+        } finally {
+            stdout.close();
+            stderr.close();
+        }
+    }
+
+    private Result execute(Cancellation buildCtx) {
+        TaskConfig config = TaskConfigResolver.resolve(run, step);
+        TaskSummary summary = TaskConfigResolver.summary(config);
+        run.emit(new BuildEvent.InitializeTask(run.now(), origin(), summary));
+
+        Volume imageArtifact = null;
+        if (step.image() != null && !step.image().isEmpty()) {
+            imageArtifact = run.artifacts.find(step.image()).orElseThrow(() -> new StepFailure(
+                    "missing image artifact source: " + step.image() + "; make sure there's a corresponding 'get' "
+                            + "step, or a task that produces it as an output, before task '" + step.name() + "'"));
+        }
+        String workingDir = TaskPaths.workingDirectory(step.name());
+        List<TaskInputs.Input> inputs = TaskInputs.resolve(run, step, config, workingDir);
+
+        String platform = config.platform() == null || config.platform().isEmpty() ? null : config.platform();
+        PlacementRequest request = new PlacementRequest(run.meta.team(), PlacementRequest.StepKind.TASK, platform,
+                node.tags(), inputs.stream().map(TaskInputs.Input::artifact).toList());
+        try (WorkerSelection.Placed placed = WorkerSelection.select(run, node.id(), request, buildCtx);
+                Cancellation ctx = withStepTimeout(buildCtx)) {
+            run.emit(new BuildEvent.SelectedWorker(run.now(), origin(), placed.worker().info().name()));
+            ContainerImage image = image(config, imageArtifact, placed);
+            TaskConfig.TaskRunConfig command = TaskEntrypoint.command(config, imageArtifact, step.name());
+
+            TaskMounts mounts = new TaskMounts(run, placed.worker(), step.privileged(), ownerProperties());
+            Container container = null;
+            try {
+                mounts.create(step.name(), config, inputs, workingDir);
+                StepCancelled.check(ctx);
+                container = createContainer(placed, containerSpec(config, image, workingDir, mounts, command));
+                StepCancelled.check(ctx);
+                run.emit(new BuildEvent.StartTask(run.now(), origin(), withCommand(summary, command)));
+                ContainerProcess process = container.run(new ProcessSpec(PROCESS_ID, command.path(), command.args(),
+                        Map.of(), TaskPaths.resolve(workingDir, command.dir()), command.user()),
+                        new ProcessIO(null, stdout, stderr));
+                int exitStatus = TaskProcess.await(run, process, ctx);
+                mounts.registerOutputs(step.outputMapping());
+                stdout.close();
+                stderr.close();
+                if (ctx.isCancelled()) {
+                    return cancelled(ctx.cause().orElseThrow());
+                }
+                run.emit(new BuildEvent.FinishTask(run.now(), origin(), exitStatus));
+                return Result.of(exitStatus == 0);
+            } finally {
+                destroy(container);
+                mounts.destroyUnclaimed();
+            }
+        }
+    }
+
+    /** The summary as Concourse's {@code start-task} shows it: with the command actually run. */
+    private static TaskSummary withCommand(TaskSummary summary, TaskConfig.TaskRunConfig command) {
+        return new TaskSummary(summary.platform(), summary.image(), command.path(), command.args(), summary.dir(),
+                summary.inputs());
+    }
+
+    private Cancellation withStepTimeout(Cancellation ctx) {
+        if (step.timeout() == null || step.timeout().isEmpty()) {
+            return ctx.child();
+        }
+        Duration timeout;
+        try {
+            timeout = GoDuration.parse(step.timeout());
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure("parse timeout: " + e.getMessage() + "; task '" + step.name()
+                    + "' needs a duration such as 90s, 10m or 1h30m");
+        }
+        return ctx.withTimeout(run.env.clock(), timeout);
+    }
+
+    private ContainerImage image(TaskConfig config, Volume imageArtifact, WorkerSelection.Placed placed) {
+        if (imageArtifact != null) {
+            return ContainerImage.fromVolume(imageArtifact);
+        }
+        if (config.imageResource() != null) {
+            if (placed.worker().info().isolated()) {
+                throw new StepFailure("task '" + step.name() + "' has an image_resource, which needs resource "
+                        + "support to fetch the image, and that is not in this version yet; use 'image:' with an "
+                        + "artifact or 'rootfs_uri' instead");
+            }
+            byte[] note = ("image_resource is not fetched on the local runtime; the task runs on this machine\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            stderr.write(note, 0, note.length);
+            return ContainerImage.NONE;
+        }
+        if (config.rootfsUri() != null && !config.rootfsUri().isEmpty()) {
+            return ContainerImage.rootfs(config.rootfsUri());
+        }
+        return ContainerImage.NONE;
+    }
+
+    private ContainerSpec containerSpec(TaskConfig config, ContainerImage image, String workingDir,
+            TaskMounts mounts, TaskConfig.TaskRunConfig command) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (run.env.externalUrl() != null && !run.env.externalUrl().isEmpty()) {
+            env.put("ATC_EXTERNAL_URL", run.env.externalUrl());
+        }
+        env.putAll(config.params());
+        ContainerLimits limits = config.containerLimits();
+        ContainerSpec.Limits specLimits = limits == null
+                ? ContainerSpec.Limits.NONE
+                : new ContainerSpec.Limits(limits.cpu(), limits.memory());
+        Map<String, String> properties = new LinkedHashMap<>(ownerProperties());
+        properties.put("concourse:type", "task");
+        properties.put("concourse:step-name", step.name());
+        return new ContainerSpec(null, image, env, command.user(), workingDir, mounts.mounts(), specLimits,
+                step.privileged(), properties);
+    }
+
+    private Container createContainer(WorkerSelection.Placed placed, ContainerSpec spec) {
+        try {
+            return placed.worker().createContainer(spec);
+        } catch (RuntimeOperationException e) {
+            if (spec.image().isNone() && placed.worker().info().isolated()) {
+                throw new StepFailure("task '" + step.name() + "': " + e.getMessage() + "; no image specified for "
+                        + "the task? Make sure to specify 'image' on your task step or 'image_resource' or "
+                        + "'rootfs_uri' in your task config", e);
+            }
+            throw e;
+        }
+    }
+
+    private Map<String, String> ownerProperties() {
+        return Map.of(
+                "concourse:build-id", Long.toString(run.meta.buildId()),
+                "concourse:plan-id", node.id());
+    }
+
+    private void destroy(Container container) {
+        if (container == null) {
+            return;
+        }
+        try {
+            container.destroy();
+        } catch (RuntimeException e) {
+            LOG.warn("could not destroy container {} of task '{}' in {}: {}", container.handle(), step.name(),
+                    run.meta.describe(), e.toString());
+        }
+    }
+
+    /** As Concourse's task step and {@code LogErrorStep}: a timeout fails, an abort is an abort. */
+    private Result cancelled(Cancellation.Cause cause) {
+        stdout.close();
+        stderr.close();
+        if (cause == Cancellation.Cause.DEADLINE_EXCEEDED) {
+            run.errored(node.id(), "timeout exceeded");
+            return Result.FAILED;
+        }
+        run.errored(node.id(), "interrupted");
+        return Result.cancelled(cause);
+    }
+
+    private Result errored(String message) {
+        stdout.close();
+        stderr.close();
+        run.errored(node.id(), message);
+        return Result.error(StepError.message(message));
+    }
+
+    private Origin origin() {
+        return Origin.of(node.id());
+    }
+}

@@ -1,0 +1,104 @@
+package dev.concourse.runtime;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Maps a container's paths onto its directory on the host: container path {@code /a/b} is
+ * {@code <container directory>/a/b}. Like a real root, {@code ..} never climbs above {@code /}.
+ */
+final class ContainerPaths {
+    private final Path root;
+
+    ContainerPaths(Path root) {
+        this.root = root;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** {@code path} made absolute against {@code base} and normalised: {@code /}-separated, no {@code .} or {@code ..}. */
+    static String normalize(String base, String path) {
+        String joined = path.startsWith("/") ? path : base + "/" + path;
+        Deque<String> parts = new ArrayDeque<>();
+        for (String part : joined.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(part);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    /** Where a normalised container path is on the host. */
+    Path host(String containerPath) {
+        String relative = normalize("/", containerPath).substring(1);
+        return relative.isEmpty() ? root : root.resolve(relative);
+    }
+
+    /**
+     * Finds the program to run for a process's {@code path}: an absolute container path in the
+     * container directory first, then the same path on the host; a relative path with a slash
+     * against the working directory; a bare name in each directory of {@code searchPath} (each
+     * looked up the same way).
+     *
+     * @return the executable, or empty with the places looked at added to {@code tried}
+     */
+    Optional<Path> executable(String path, Path workingDir, String searchPath, List<Path> tried) {
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        if (path.contains("/") || path.contains(File.separator)) {
+            return firstExecutable(candidates(path, workingDir), tried);
+        }
+        for (String dir : searchPath.split(File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                List<Path> inDir = candidates(dir.endsWith("/") ? dir + path : dir + "/" + path, workingDir);
+                Optional<Path> found = firstExecutable(inDir, tried);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<Path> candidates(String path, Path workingDir) {
+        List<Path> candidates = new ArrayList<>(2);
+        try {
+            if (path.startsWith("/")) {
+                candidates.add(host(path));
+                candidates.add(Path.of(path));
+            } else if (Path.of(path).isAbsolute()) { // a Windows host path
+                candidates.add(Path.of(path));
+            } else {
+                candidates.add(workingDir.resolve(path).normalize());
+            }
+        } catch (InvalidPathException e) {
+            // not a path on this host: nothing to find there
+        }
+        return candidates;
+    }
+
+    private static Optional<Path> firstExecutable(List<Path> candidates, List<Path> tried) {
+        for (Path candidate : candidates) {
+            tried.add(candidate);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.concourse.spi.runtime;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where steps run: a set of workers, each creating containers and volumes. Core ships
+ * {@code LocalProcessRuntime} (processes on this host, no isolation); {@code concourse-runtime-linux}
+ * adds runc containers. Every implementation must pass {@code ContainerRuntimeConformanceTests} of
+ * {@code concourse-test-kit}.
+ *
+ * <p>Thread-safety: all methods of the runtime, its workers, containers, processes and volumes
+ * may be called from many threads at once.
+ */
+public interface ContainerRuntime extends AutoCloseable {
+
+    /** A short name for logs and errors, such as {@code local} or {@code runc}. */
+    String id();
+
+    /** The workers available now. */
+    List<Worker> workers();
+
+    default Optional<Worker> worker(String name) {
+        return workers().stream().filter(w -> w.info().name().equals(name)).findFirst();
+    }
+
+    /**
+     * Stops background work. Containers and volumes stay, so an engine restart can find them;
+     * whether running processes survive depends on whether the runtime can re-attach to them
+     * later (each runtime documents it).
+     */
+    @Override
+    default void close() {
+    }
+}

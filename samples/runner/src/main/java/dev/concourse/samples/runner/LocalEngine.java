@@ -1,0 +1,128 @@
+package dev.concourse.samples.runner;
+
+import dev.concourse.PipelineEngine;
+import dev.concourse.runtime.LocalProcessRuntime;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+
+/**
+ * An engine for one command: in-memory storage (the default) and local processes whose
+ * containers and volumes live in a new temporary directory, deleted on {@link #close()}. Nothing
+ * survives the command, which is what a command line run wants.
+ *
+ * <p>Clean-up problems are reported on the command's stderr rather than thrown: by then the build
+ * is over, and its result, not a leftover directory, decides the exit code.
+ */
+final class LocalEngine implements AutoCloseable {
+    /** How long an aborted task gets between SIGTERM and SIGKILL. */
+    static final Duration ABORT_GRACE_PERIOD = Duration.ofSeconds(10);
+
+    private final Path workDirectory;
+    private final LocalProcessRuntime runtime;
+    private final PipelineEngine engine;
+    private final PrintWriter err;
+
+    private LocalEngine(Path workDirectory, LocalProcessRuntime runtime, PipelineEngine engine, PrintWriter err) {
+        this.workDirectory = workDirectory;
+        this.runtime = runtime;
+        this.engine = engine;
+        this.err = err;
+    }
+
+    /**
+     * Creates the temporary directory (in {@code java.io.tmpdir}), the runtime and the engine, and
+     * starts the engine.
+     */
+    static LocalEngine start(PrintWriter err) {
+        return start(Path.of(System.getProperty("java.io.tmpdir")), err);
+    }
+
+    /** Like {@link #start(PrintWriter)}, with the temporary directory in {@code parent}. */
+    static LocalEngine start(Path parent, PrintWriter err) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(parent, "concourse-runner-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for the build's files in " + parent
+                    + ": " + e.getMessage() + "; point java.io.tmpdir at a writable directory", e);
+        }
+        LocalProcessRuntime runtime = LocalProcessRuntime.builder().baseDirectory(dir).build();
+        PipelineEngine engine = PipelineEngine.builder()
+                .runtime(runtime)
+                .abortGracePeriod(ABORT_GRACE_PERIOD)
+                .build();
+        engine.start();
+        return new LocalEngine(dir, runtime, engine, err);
+    }
+
+    /** Where the runtime keeps containers and volumes. */
+    Path workDirectory() {
+        return workDirectory;
+    }
+
+    PipelineEngine engine() {
+        return engine;
+    }
+
+    /**
+     * Stops the engine (aborting what still runs), kills leftover processes, deletes the
+     * directory; each step runs even if an earlier one failed, and failures go to stderr.
+     */
+    @Override
+    public void close() {
+        // the engine closes only a runtime it created itself, so this one is closed here
+        closeStep("stop the engine", engine::close);
+        closeStep("stop the local runtime", runtime::close);
+        closeStep("delete " + workDirectory + " (delete it by hand)", () -> delete(workDirectory));
+        err.flush();
+    }
+
+    private void closeStep(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            err.println("concourse-runner: warning: could not " + what + ": " + e.getMessage());
+        }
+    }
+
+    /** Deletes a tree without following links (containers link to volumes), read-only parts too. */
+    private static void delete(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    // a task may leave a directory without write permission; its entries must go too
+                    dir.toFile().setWritable(true, true);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.concourse.samples.runner;
+
+import dev.concourse.Build;
+import dev.concourse.ConcourseException;
+import dev.concourse.PipelineEngine;
+import dev.concourse.PipelineRef;
+import dev.concourse.Team;
+import dev.concourse.config.ConfigFinding;
+import dev.concourse.config.JobConfig;
+import dev.concourse.config.LoadResult;
+import dev.concourse.config.PipelineConfig;
+import dev.concourse.config.PipelineLoader;
+import dev.concourse.vars.VarFlags;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code run}: sets a pipeline in an engine of its own, triggers one job and follows its build. */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        versionProvider = RunnerVersion.class,
+        description = {
+            "Run one job of a pipeline on this machine and stream its build's log.",
+            "The pipeline is set in an in-memory engine (team main, named after the file), the job is triggered"
+                    + " and each step's output follows a header line such as '==> task: unit'. Ctrl-C aborts"
+                    + " the build."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the build succeeded",
+            "1:the build failed, or the pipeline is invalid",
+            "2:usage error (an unknown job, say), or the build errored or was aborted",
+            "3:internal error"})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private VarOptions varOptions;
+
+    @Option(names = {"-i", "--instance-var"}, paramLabel = "NAME=YAML",
+            description = "An instance var: identifies the pipeline instance and is a var too, overriding"
+                    + " -v, -y and -l. Repeatable.")
+    private List<String> instanceVars = new ArrayList<>();
+
+    @Option(names = {"-j", "--job"}, required = true, paramLabel = "NAME", description = "The job to run.")
+    private String job;
+
+    @Parameters(paramLabel = "PIPELINE", description = "The pipeline config: YAML, or JSON when it ends in .json.")
+    private Path pipeline;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        VarFlags flags = varOptions.toVarFlags(instanceVars);
+        // No credential manager here: a var that is not given can never be resolved, so it is an
+        // error; only local vars ((.:name)) are left, which the build itself sets.
+        LoadResult<PipelineConfig> loaded = PipelineLoader.create()
+                .withVariables(flags.toVariables())
+                .withInstanceVars(flags.instanceVars())
+                .expectAllVars(true)
+                .load(pipeline);
+        List<ConfigFinding> findings = loaded.findings().stream().filter(f -> !isLocalVar(f)).toList();
+        boolean valid = loaded.config().isPresent() && findings.stream().noneMatch(ConfigFinding::isError);
+        if (!findings.isEmpty()) {
+            FindingsReport.print(loaded.source(), findings, loaded.config().isPresent(), false, err);
+            err.flush();
+        }
+        if (!valid) {
+            return 1;
+        }
+        PipelineConfig config = loaded.config().orElseThrow();
+        List<String> jobs = config.jobs().stream().map(JobConfig::name).toList();
+        if (!jobs.contains(job)) {
+            throw new ParameterException(spec.commandLine(), "unknown job '" + job + "': " + loaded.source()
+                    + (jobs.isEmpty() ? " has no jobs" : " has the jobs " + jobs.stream().map(j -> "'" + j + "'")
+                            .collect(Collectors.joining(", "))));
+        }
+        PipelineRef ref = new PipelineRef(Team.MAIN, pipelineName(pipeline), flags.instanceVars());
+
+        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(err)) {
+            PipelineEngine engine = local.engine();
+            Build build;
+            try {
+                engine.pipelines().set(ref, config);
+                build = engine.jobs().trigger(ref.job(job));
+            } catch (ConcourseException e) {
+                // disable_manual_trigger, say: the engine's message says what to do
+                err.println("concourse-runner: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            shutdown.abortOnShutdown(build.describe(), () -> engine.builds().abort(build.id()));
+            BuildLogPrinter printer = BuildLogPrinter.withStepHeaders(out, err, () -> engine.builds().plan(build.id()));
+            engine.builds().events(build.id(), 1).subscribe(printer);
+            BuildLogPrinter.Outcome outcome = printer.await();
+            printer.printLine("==> " + build.describe() + " " + outcome.status().wireName());
+            return switch (outcome.status()) {
+                case SUCCEEDED -> 0;
+                case FAILED -> 1;
+                default -> 2;
+            };
+        }
+    }
+
+    /** {@code ((.:name))}: set by load_var or across while the build runs, never given up front. */
+    private static boolean isLocalVar(ConfigFinding finding) {
+        return "undefined_var".equals(finding.type()) && finding.message().startsWith("undefined var '.:");
+    }
+
+    /** The file's name without its extension: {@code ci/hello.yml} is pipeline {@code hello}. */
+    static String pipelineName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}
