@@ -183,6 +183,25 @@ final class Fields {
         return out;
     }
 
+    /**
+     * Binds the mapping under {@code key} with its own allowed keys, or returns null when the key
+     * is absent or its value is not a mapping (reported as {@code expected}).
+     */
+    <T> T nested(String key, String expected, Collection<String> keys, java.util.function.Function<Fields, T> bind) {
+        YamlNode node = node(key);
+        if (node == null) {
+            return null;
+        }
+        if (!(node instanceof YamlMap inner)) {
+            wrongType(key, node, expected);
+            return null;
+        }
+        Fields fields = new Fields(inner, pathOf(key), ctx, keys);
+        T value = bind.apply(fields);
+        fields.finish(value);
+        return value;
+    }
+
     /** Any value, as plain Java. */
     Object plain(String key) {
         YamlNode node = node(key);

@@ -166,34 +166,13 @@ final class PipelineBinder {
     }
 
     private BuildLogRetention retention(Fields f) {
-        YamlNode node = f.node("build_log_retention");
-        if (node == null) {
-            return null;
-        }
-        if (!(node instanceof YamlMap map)) {
-            f.wrongType("build_log_retention", node, "a mapping with builds, days, minimum_succeeded_builds");
-            return null;
-        }
-        Fields x = new Fields(map, f.pathOf("build_log_retention"), ctx,
-                List.of("builds", "minimum_succeeded_builds", "days"));
-        BuildLogRetention retention = new BuildLogRetention(x.integer("builds"), x.integer("minimum_succeeded_builds"),
-                x.integer("days"));
-        x.finish(retention);
-        return retention;
+        return f.nested("build_log_retention", "a mapping with builds, days, minimum_succeeded_builds",
+                List.of("builds", "minimum_succeeded_builds", "days"),
+                x -> new BuildLogRetention(x.integer("builds"), x.integer("minimum_succeeded_builds"), x.integer("days")));
     }
 
     private DisplayConfig display(Fields f) {
-        YamlNode node = f.node("display");
-        if (node == null) {
-            return null;
-        }
-        if (!(node instanceof YamlMap map)) {
-            f.wrongType("display", node, "a mapping with background_image");
-            return null;
-        }
-        Fields x = new Fields(map, "display", ctx, List.of("background_image", "background_filter"));
-        DisplayConfig display = new DisplayConfig(x.string("background_image"), x.string("background_filter"));
-        x.finish(display);
-        return display;
+        return f.nested("display", "a mapping with background_image", List.of("background_image", "background_filter"),
+                x -> new DisplayConfig(x.string("background_image"), x.string("background_filter")));
     }
 }

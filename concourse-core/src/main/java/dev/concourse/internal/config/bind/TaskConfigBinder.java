@@ -47,35 +47,15 @@ final class TaskConfigBinder {
     }
 
     private ImageResource imageResource(Fields f) {
-        YamlNode node = f.node("image_resource");
-        if (node == null) {
-            return null;
-        }
-        if (!(node instanceof YamlMap map)) {
-            f.wrongType("image_resource", node, "a mapping with type and source");
-            return null;
-        }
-        Fields x = new Fields(map, f.pathOf("image_resource"), ctx,
-                List.of("name", "type", "source", "version", "params", "tags"));
-        ImageResource image = new ImageResource(x.string("name"), x.string("type"), x.object("source"),
-                x.stringMap("version"), x.object("params"), x.strings("tags"));
-        x.finish(image);
-        return image;
+        return f.nested("image_resource", "a mapping with type and source",
+                List.of("name", "type", "source", "version", "params", "tags"),
+                x -> new ImageResource(x.string("name"), x.string("type"), x.object("source"), x.stringMap("version"),
+                        x.object("params"), x.strings("tags")));
     }
 
     private TaskRunConfig run(Fields f) {
-        YamlNode node = f.node("run");
-        if (node == null) {
-            return null;
-        }
-        if (!(node instanceof YamlMap map)) {
-            f.wrongType("run", node, "a mapping with path and args");
-            return null;
-        }
-        Fields x = new Fields(map, f.pathOf("run"), ctx, List.of("path", "args", "dir", "user"));
-        TaskRunConfig run = new TaskRunConfig(x.string("path"), x.strings("args"), x.string("dir"), x.string("user"));
-        x.finish(run);
-        return run;
+        return f.nested("run", "a mapping with path and args", List.of("path", "args", "dir", "user"),
+                x -> new TaskRunConfig(x.string("path"), x.strings("args"), x.string("dir"), x.string("user")));
     }
 
     private <T> List<T> items(Fields f, String key, List<String> keys, Function<Fields, T> bind) {
@@ -104,18 +84,8 @@ final class TaskConfigBinder {
     }
 
     ContainerLimits limits(Fields f, String key) {
-        YamlNode node = f.node(key);
-        if (node == null) {
-            return null;
-        }
-        if (!(node instanceof YamlMap map)) {
-            f.wrongType(key, node, "a mapping with cpu and memory");
-            return null;
-        }
-        Fields x = new Fields(map, f.pathOf(key), ctx, List.of("cpu", "memory"));
-        ContainerLimits limits = new ContainerLimits(cpu(x), memory(x));
-        x.finish(limits);
-        return limits;
+        return f.nested(key, "a mapping with cpu and memory", List.of("cpu", "memory"),
+                x -> new ContainerLimits(cpu(x), memory(x)));
     }
 
     private Long cpu(Fields x) {
