@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Maps a container's paths onto its directory on the host: container path {@code /a/b} is
@@ -49,30 +48,42 @@ final class ContainerPaths {
     }
 
     /**
-     * Finds the program to run for a process's {@code path}: an absolute container path in the
-     * container directory first, then the same path on the host; a relative path with a slash
-     * against the working directory; a bare name in each directory of {@code searchPath} (each
-     * looked up the same way).
+     * Finds the programs that may run for a process's {@code path}, best first: an absolute
+     * container path in the image's root file system ({@code rootfs}, when the container has one),
+     * then in the container directory, then the same path on the host; a relative path with a
+     * slash against the working directory; a bare name in each directory of {@code searchPath}
+     * (each looked up in the container directory, then on the host: not in the image, whose
+     * programs may not run on this host, so {@code sh} stays the host's).
      *
-     * @return the executable, or empty with the places looked at added to {@code tried}
+     * @param rootfs the image's root file system on the host, or null
+     * @return the executables found (the first directory of the search path that has one gives
+     *         them all), or an empty list with the places looked at added to {@code tried}
      */
-    Optional<Path> executable(String path, Path workingDir, String searchPath, List<Path> tried) {
+    List<Path> executables(String path, Path rootfs, Path workingDir, String searchPath, List<Path> tried) {
         if (path.isEmpty()) {
-            return Optional.empty();
+            return List.of();
         }
         if (path.contains("/") || path.contains(File.separator)) {
-            return firstExecutable(candidates(path, workingDir), tried);
+            List<Path> candidates = new ArrayList<>();
+            if (rootfs != null && path.startsWith("/")) {
+                String relative = normalize("/", path).substring(1);
+                if (!relative.isEmpty()) {
+                    candidates.add(rootfs.resolve(relative));
+                }
+            }
+            candidates.addAll(candidates(path, workingDir));
+            return allExecutable(candidates, tried);
         }
         for (String dir : searchPath.split(File.pathSeparator)) {
             if (!dir.isEmpty()) {
-                List<Path> inDir = candidates(dir.endsWith("/") ? dir + path : dir + "/" + path, workingDir);
-                Optional<Path> found = firstExecutable(inDir, tried);
-                if (found.isPresent()) {
+                List<Path> found = allExecutable(candidates(dir.endsWith("/") ? dir + path : dir + "/" + path,
+                        workingDir), tried);
+                if (!found.isEmpty()) {
                     return found;
                 }
             }
         }
-        return Optional.empty();
+        return List.of();
     }
 
     private List<Path> candidates(String path, Path workingDir) {
@@ -92,13 +103,14 @@ final class ContainerPaths {
         return candidates;
     }
 
-    private static Optional<Path> firstExecutable(List<Path> candidates, List<Path> tried) {
+    private static List<Path> allExecutable(List<Path> candidates, List<Path> tried) {
+        List<Path> found = new ArrayList<>();
         for (Path candidate : candidates) {
             tried.add(candidate);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
+                found.add(candidate);
             }
         }
-        return Optional.empty();
+        return found;
     }
 }

@@ -35,6 +35,7 @@ final class LocalContainer implements Container {
     private static final String PROPERTY = "property.";
     private static final String PROCESS = "process.";
     private static final String WORKING_DIR = "workingDir";
+    static final String IMAGE = "image";
     private static final long KILL_WAIT_SECONDS = 10;
 
     private final LocalWorker worker;
@@ -43,6 +44,8 @@ final class LocalContainer implements Container {
     private final StateFile state;
     private final Map<String, String> env;
     private final String workingDir;
+    /** The image as stored: {@code raw://...}, {@code volume:<handle>}, or null. */
+    private final String image;
     private final Map<String, String> properties;
     /** Started processes by id: where the pid and start time of each started process is recorded. */
     private final Map<String, String> processRecords;
@@ -57,6 +60,7 @@ final class LocalContainer implements Container {
         this.state = state;
         this.env = new LinkedHashMap<>(withPrefix(stored, ENV));
         this.workingDir = ContainerPaths.normalize("/", stored.getOrDefault(WORKING_DIR, "/"));
+        this.image = stored.get(IMAGE);
         this.properties = new LinkedHashMap<>(withPrefix(stored, PROPERTY));
         this.processRecords = new LinkedHashMap<>(withPrefix(stored, PROCESS));
     }
@@ -133,23 +137,14 @@ final class LocalContainer implements Container {
             }
             Map<String, String> environment = worker.environment().forProcess(env, spec.env());
             List<Path> tried = new ArrayList<>();
-            Path executable = paths.executable(spec.path(), hostDir, environment.getOrDefault("PATH", ""), tried)
-                    .orElseThrow(() -> new RuntimeOperationException("cannot run process '" + spec.id()
-                            + "' in container " + handle + ": no executable '" + spec.path() + "' (looked at "
-                            + tried + ")"));
-            List<String> command = new ArrayList<>(spec.args().size() + 1);
-            command.add(executable.toString());
-            command.addAll(spec.args());
-            ProcessBuilder builder = new ProcessBuilder(command).directory(hostDir.toFile());
-            builder.environment().clear();
-            builder.environment().putAll(environment);
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                throw new RuntimeOperationException("cannot run process '" + spec.id() + "' (" + executable
-                        + ") in container " + handle + ": " + e.getMessage(), e);
+            Path rootfs = worker.imageRootfs(image).orElse(null);
+            List<Path> executables = paths.executables(spec.path(), rootfs, hostDir,
+                    environment.getOrDefault("PATH", ""), tried);
+            if (executables.isEmpty()) {
+                throw new RuntimeOperationException("cannot run process '" + spec.id() + "' in container " + handle
+                        + ": no executable '" + spec.path() + "' (looked at " + tried + ")");
             }
+            Process process = start(spec, executables, rootfs, hostDir, environment);
             LocalProcess local = LocalProcess.start(spec.id(), "process '" + spec.id() + "' of container " + handle,
                     process, streams, worker.outputDrainTimeout());
             processes.put(spec.id(), local);
@@ -157,6 +152,35 @@ final class LocalContainer implements Container {
                     + local.handle().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
             persist();
             return local;
+        }
+    }
+
+    /**
+     * Starts the first executable that starts. One from the image's root file system that cannot
+     * start on this host (a program for another C library, whose loader the host lacks) gives way
+     * to the next candidate, so tasks whose image shares paths with the host still run.
+     */
+    private Process start(ProcessSpec spec, List<Path> executables, Path rootfs, Path hostDir,
+            Map<String, String> environment) {
+        for (int i = 0; ; i++) {
+            Path executable = executables.get(i);
+            List<String> command = new ArrayList<>(spec.args().size() + 1);
+            command.add(executable.toString());
+            command.addAll(spec.args());
+            ProcessBuilder builder = new ProcessBuilder(command).directory(hostDir.toFile());
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+            try {
+                return builder.start();
+            } catch (IOException e) {
+                if (rootfs != null && executable.startsWith(rootfs) && i + 1 < executables.size()) {
+                    LOG.debug("cannot start {} from the image of container {} ({}); trying {}", executable, handle,
+                            e.getMessage(), executables.get(i + 1));
+                    continue;
+                }
+                throw new RuntimeOperationException("cannot run process '" + spec.id() + "' (" + executable
+                        + ") in container " + handle + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -41,11 +41,17 @@ import java.util.Objects;
  *       (relative to the container's working directory, itself {@code /} by default); it is
  *       created if missing. Only this, the executable's path and mounts are mapped: the process
  *       itself sees host paths, so an absolute path in a script means the host's.</li>
- *   <li>The executable: an absolute path such as {@code /bin/sh} is looked for in the container
- *       directory first, then on the host; a relative path with a slash ({@code repo/ci/test.sh})
- *       is resolved against the working directory; a bare name ({@code sh}) is searched in each
- *       directory of the process's {@code PATH}, each looked up the same way. A missing executable
- *       is a {@link RuntimeOperationException}.</li>
+ *   <li>The executable: an absolute path such as {@code /opt/resource/check} is looked for in the
+ *       image's root file system first ({@code rootfs/} of an image volume, or a {@code raw://}
+ *       directory), then in the container directory, then on the host; a relative path with a
+ *       slash ({@code repo/ci/test.sh}) is resolved against the working directory; a bare name
+ *       ({@code sh}) is searched in each directory of the process's {@code PATH}, each looked up in
+ *       the container directory, then on the host, never in the image. So a resource type's
+ *       {@code /opt/resource/*} come from its image while the {@code #!/bin/sh} and the tools its
+ *       scripts call are the host's: unmodified Concourse resource scripts work when the host has
+ *       those tools. An image program that cannot start on the host (a binary for another C
+ *       library) gives way to the next candidate. A missing executable is a
+ *       {@link RuntimeOperationException}.</li>
  *   <li>The environment is, lowest precedence first: the host variables {@code PATH},
  *       {@code HOME}, {@code USER}, {@code LOGNAME}, {@code SHELL}, {@code TMPDIR}, {@code LANG},
  *       {@code LC_ALL}, {@code LC_CTYPE}, {@code TZ} and, on Windows, {@code SystemRoot},
@@ -71,9 +77,10 @@ import java.util.Objects;
  *       SIGTERM can still report its clean-up.</li>
  *   <li>Users ({@code ContainerSpec.user}, {@code ProcessSpec.user}), resource limits and the
  *       {@code privileged} flag of containers and volumes are ignored (recorded, never applied).
- *       The image is ignored too: processes run on the host whatever it is. A {@code raw://}
- *       image must name an existing directory (a typo is an error, not silently ignored); an image
- *       volume is accepted; other image URIs are refused.</li>
+ *       Apart from the executable look-up above, the image is ignored: processes run on the host
+ *       whatever it is, and its {@code metadata.json} ({@code env}, {@code user}) is not applied.
+ *       A {@code raw://} image must name an existing directory (a typo is an error, not silently
+ *       ignored); an image volume is accepted; other image URIs are refused.</li>
  * </ul>
  *
  * <h2>Restarts</h2>

@@ -35,6 +35,7 @@ import java.util.stream.Stream;
 final class LocalWorker implements Worker {
     private static final Pattern HANDLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String STATE_SUFFIX = ".properties";
+    private static final String VOLUME_IMAGE = "volume:";
 
     private final WorkerInfo info;
     private final HostEnvironment environment;
@@ -249,12 +250,33 @@ final class LocalWorker implements Worker {
                 throw new RuntimeOperationException("cannot create container " + handle + ": invalid image URI '"
                         + uri + "': " + e.getMessage(), e);
             }
-            return Map.of("image", uri);
+            return Map.of(LocalContainer.IMAGE, uri);
         }
         if (image.volume() != null) {
-            return Map.of("image", "volume:" + image.volume().handle());
+            return Map.of(LocalContainer.IMAGE, VOLUME_IMAGE + image.volume().handle());
         }
         return Map.of();
+    }
+
+    /**
+     * The root file system of a container's image (as {@link #checkImage} stored it) on the host:
+     * a {@code raw://} directory, or {@code rootfs/} of an image volume of this worker; empty for
+     * no image, a volume without {@code rootfs/}, or one that is gone.
+     */
+    Optional<Path> imageRootfs(String image) {
+        if (image == null) {
+            return Optional.empty();
+        }
+        if (image.startsWith(VOLUME_IMAGE)) {
+            return findLocalVolume(image.substring(VOLUME_IMAGE.length()))
+                    .map(v -> v.directory().resolve("rootfs"))
+                    .filter(Files::isDirectory);
+        }
+        try {
+            return Optional.of(Path.of(new URI(image).getPath())).filter(Files::isDirectory);
+        } catch (URISyntaxException | InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 
     private static List<String> storedHandles(Path stateDir) {

@@ -1,0 +1,37 @@
+package dev.concourse.internal.resourcetype;
+
+/**
+ * Tells a resource call that its step was aborted or timed out. The executor adapts its
+ * cancellation tree to this; {@link CancelTrigger} is a plain one (checks, tests).
+ */
+public interface CancelSignal {
+
+    /** A signal that is never raised. */
+    CancelSignal NEVER = new CancelSignal() {
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public Registration onCancel(Runnable listener) {
+            return () -> { };
+        }
+    };
+
+    boolean isCancelled();
+
+    /**
+     * Runs {@code listener} once when the signal is raised, at once (on this thread) if it already
+     * is. Listeners must be short.
+     *
+     * @return closing it removes the listener
+     */
+    Registration onCancel(Runnable listener);
+
+    /** A listener to remove once it is not needed. */
+    interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,311 @@
+package dev.concourse.internal.resourcetype;
+
+import dev.concourse.resource.ResourceException;
+import dev.concourse.resource.ResourceResult;
+import dev.concourse.resource.Version;
+import dev.concourse.spi.resource.ResourceRequest;
+import dev.concourse.spi.runtime.Container;
+import dev.concourse.spi.runtime.ContainerProcess;
+import dev.concourse.spi.runtime.ContainerSpec;
+import dev.concourse.spi.runtime.ProcessIO;
+import dev.concourse.spi.runtime.ProcessSignal;
+import dev.concourse.spi.runtime.ProcessSpec;
+import dev.concourse.spi.runtime.RuntimeOperationException;
+import dev.concourse.spi.runtime.Volume;
+import dev.concourse.spi.runtime.VolumeSpec;
+import dev.concourse.spi.runtime.Worker;
+import dev.concourse.spi.scheduling.EngineClock;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a container resource type with Concourse's protocol ({@code atc/resource/resource.go}):
+ * a container of the type's image on the given worker, and in it {@code /opt/resource/check},
+ * {@code /opt/resource/in <dir>} or {@code /opt/resource/out <dir>} as process {@code resource},
+ * with the request as JSON on stdin, stdout read as the response and stderr streamed to the log.
+ *
+ * <ul>
+ *   <li>{@code in}: the target volume is mounted at {@code /tmp/build/get}, the working directory;
+ *       {@code out}: a scratch volume at {@code /tmp/build/put}, the working directory, with a copy
+ *       of each artifact at {@code /tmp/build/put/<name>} (copies, as Concourse's copy-on-write
+ *       inputs, so a script cannot change the build's artifacts);</li>
+ *   <li>the directory argument is that container path, except on workers that do not isolate
+ *       processes ({@link dev.concourse.WorkerInfo#isolated()} false, the local runtime): their
+ *       processes see the host's file system, where {@code /tmp/build/get} is not the volume, so
+ *       they get the volume's path on the host instead;</li>
+ *   <li>the build metadata environment goes to {@code in} and {@code out}, never to {@code check};</li>
+ *   <li>a non-zero exit is a {@link ResourceException} with that {@link ResourceException#exitStatus()};
+ *       output that is not the expected JSON, or a get/put without a version, is one without;</li>
+ *   <li>when the call is cancelled the script gets TERMINATE, then KILL after the abort grace
+ *       period, and the call ends with a {@link ResourceCancelledException} once it has exited;</li>
+ *   <li>the container (and the scratch and copied volumes) are destroyed at the end, whatever the
+ *       outcome.</li>
+ * </ul>
+ * Not done (yet): re-attaching to a running script after an engine restart and caching the result
+ * in the container (Concourse's {@code attachOrRun} and {@code concourse:resource-result}); the
+ * {@code /etc/ssl/certs} bind mount.
+ */
+final class ScriptResource {
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptResource.class);
+    static final String CHECK = "/opt/resource/check";
+    static final String IN = "/opt/resource/in";
+    static final String OUT = "/opt/resource/out";
+    static final String GET_DIR = "/tmp/build/get";
+    static final String PUT_DIR = "/tmp/build/put";
+    static final String PROCESS_ID = "resource";
+    /** More than any sane list of versions; a runaway script must not exhaust the heap. */
+    static final int MAX_STDOUT_BYTES = 16 * 1024 * 1024;
+
+    private final EngineClock clock;
+    private final Duration abortGracePeriod;
+
+    ScriptResource(EngineClock clock, Duration abortGracePeriod) {
+        this.clock = clock;
+        this.abortGracePeriod = abortGracePeriod;
+    }
+
+    List<Version> check(ResolvedType.Container type, ResourceRequest request, CancelSignal cancel, Worker worker,
+            Map<String, String> properties) {
+        ContainerSpec spec = spec(type, Map.of(), null, List.of(), properties, "check");
+        byte[] stdout = run(type, worker, spec, CHECK, List.of(), CHECK, request.source(), Map.of(),
+                request.version(), request.log(), cancel);
+        return ProtocolJson.versions(stdout, CHECK);
+    }
+
+    ResourceResult get(ResolvedType.Container type, ResourceRequest request, CancelSignal cancel, Worker worker,
+            Map<String, String> properties, Volume directory) {
+        if (!directory.workerName().equals(worker.info().name())) {
+            throw new ResourceException("cannot fetch into volume " + directory.handle() + ": it is on worker "
+                    + directory.workerName() + ", the get runs on " + worker.info().name());
+        }
+        ContainerSpec spec = spec(type, request.environment(), GET_DIR,
+                List.of(new ContainerSpec.Mount(directory, GET_DIR, false)), properties, "get");
+        String argument = worker.info().isolated() ? GET_DIR : directory.path();
+        byte[] stdout = run(type, worker, spec, IN, List.of(argument), IN + " " + GET_DIR, request.source(),
+                request.params(), request.version(), request.log(), cancel);
+        return ProtocolJson.result(stdout, IN + " " + GET_DIR);
+    }
+
+    ResourceResult put(ResolvedType.Container type, ResourceRequest request, CancelSignal cancel, Worker worker,
+            Map<String, String> properties, Map<String, Volume> artifacts) {
+        List<Volume> created = new ArrayList<>();
+        try {
+            Volume scratch = track(created, worker.createVolume(volumeSpec(type, null, properties)));
+            List<ContainerSpec.Mount> mounts = new ArrayList<>();
+            mounts.add(new ContainerSpec.Mount(scratch, PUT_DIR, false));
+            for (Map.Entry<String, Volume> artifact : artifacts.entrySet()) {
+                String name = artifact.getKey();
+                if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+                    throw new ResourceException("cannot give artifact '" + name + "' to a put: not a valid name");
+                }
+                Volume copy = copyOf(artifact.getValue(), worker, type, properties, created);
+                mounts.add(new ContainerSpec.Mount(copy, PUT_DIR + "/" + name, false));
+            }
+            ResourceCancelledException.throwIfCancelled(cancel, "put of type '" + type.name() + "'");
+            ContainerSpec spec = spec(type, request.environment(), PUT_DIR, mounts, properties, "put");
+            String argument = worker.info().isolated() ? PUT_DIR : scratch.path();
+            byte[] stdout = run(type, worker, spec, OUT, List.of(argument), OUT + " " + PUT_DIR, request.source(),
+                    request.params(), null, request.log(), cancel);
+            return ProtocolJson.result(stdout, OUT + " " + PUT_DIR);
+        } finally {
+            for (Volume volume : created) {
+                destroy(volume);
+            }
+        }
+    }
+
+    /**
+     * Creates the container, runs the script, destroys the container; returns its stdout.
+     * {@code command} is the script with its arguments as Concourse shows them, for messages.
+     */
+    private byte[] run(ResolvedType.Container type, Worker worker, ContainerSpec spec, String script,
+            List<String> args, String command, Map<String, Object> source, Map<String, Object> params,
+            Version version, OutputStream log, CancelSignal cancel) {
+        ResourceCancelledException.throwIfCancelled(cancel, "resource script '" + command + "' of type '"
+                + type.name() + "'");
+        Container container;
+        try {
+            container = worker.createContainer(spec);
+        } catch (RuntimeOperationException e) {
+            throw new ResourceException("cannot create a container for resource type '" + type.name() + "' on worker "
+                    + worker.info().name() + ": " + e.getMessage(), e);
+        }
+        try {
+            BoundedOutput stdout = new BoundedOutput(MAX_STDOUT_BYTES);
+            InputStream stdin = new ByteArrayInputStream(ProtocolJson.request(source, params, version));
+            ContainerProcess process;
+            try {
+                process = container.run(new ProcessSpec(PROCESS_ID, script, args, Map.of(), null, null),
+                        new ProcessIO(stdin, stdout, log));
+            } catch (RuntimeOperationException e) {
+                throw new ResourceException("cannot run " + script + " of resource type '" + type.name() + "': "
+                        + e.getMessage() + "; a container resource type's image must have /opt/resource/check, in "
+                        + "and out", e);
+            }
+            int exitStatus = await(process, cancel);
+            if (cancel.isCancelled() || Thread.currentThread().isInterrupted()) {
+                throw new ResourceCancelledException("resource script '" + command + "' of type '" + type.name()
+                        + "' was stopped: the step was cancelled");
+            }
+            if (exitStatus != 0) {
+                String message = "resource script '" + command + "' failed: exit status " + exitStatus
+                        + " (see stderr above)";
+                // Windows reports some statuses as negative ints; they still fail the step, without a status.
+                throw exitStatus > 0 ? new ResourceException(message, exitStatus) : new ResourceException(message);
+            }
+            if (stdout.overflowed()) {
+                throw new ResourceException("resource script '" + command + "' printed more than "
+                        + MAX_STDOUT_BYTES / (1024 * 1024) + " MiB on stdout; its output began: "
+                        + ProtocolJson.quote(stdout.bytes()));
+            }
+            return stdout.bytes();
+        } finally {
+            destroy(container);
+        }
+    }
+
+    /**
+     * Waits for the script while watching the signal: TERMINATE when it is raised, KILL after the
+     * grace period. An interrupt of the waiting thread counts as a cancellation of this call (the
+     * script is stopped the same way) and is restored when the script has ended.
+     */
+    private int await(ContainerProcess process, CancelSignal cancel) {
+        AtomicReference<EngineClock.Scheduled> kill = new AtomicReference<>();
+        Runnable stop = () -> {
+            signal(process, ProcessSignal.TERMINATE);
+            kill.compareAndSet(null, clock.schedule(abortGracePeriod, () -> signal(process, ProcessSignal.KILL)));
+        };
+        CancelSignal.Registration registration = cancel.onCancel(stop);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return process.waitFor();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    stop.run();
+                }
+            }
+        } finally {
+            registration.close();
+            EngineClock.Scheduled pending = kill.get();
+            if (pending != null) {
+                pending.cancel();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void signal(ContainerProcess process, ProcessSignal signal) {
+        try {
+            process.signal(signal);
+        } catch (RuntimeException e) {
+            LOG.debug("could not send {} to resource process {}: {}", signal, process.id(), e.toString());
+        }
+    }
+
+    private static ContainerSpec spec(ResolvedType.Container type, Map<String, String> env, String workingDir,
+            List<ContainerSpec.Mount> mounts, Map<String, String> properties, String kind) {
+        Map<String, String> props = new LinkedHashMap<>(properties);
+        props.put("concourse:type", kind);
+        props.put("concourse:resource-type", type.name());
+        return new ContainerSpec(null, type.image(), env, null, workingDir, mounts, ContainerSpec.Limits.NONE,
+                type.privileged(), props);
+    }
+
+    private static VolumeSpec volumeSpec(ResolvedType.Container type, Volume parent, Map<String, String> properties) {
+        return new VolumeSpec(null, parent, type.privileged(), properties);
+    }
+
+    /** A private copy of an artifact on {@code worker}: copy-on-write where it lives there, else streamed. */
+    private static Volume copyOf(Volume artifact, Worker worker, ResolvedType.Container type,
+            Map<String, String> properties, List<Volume> created) {
+        if (artifact.workerName().equals(worker.info().name())) {
+            return track(created, worker.createVolume(volumeSpec(type, artifact, properties)));
+        }
+        Volume copy = track(created, worker.createVolume(volumeSpec(type, null, properties)));
+        try (InputStream tar = artifact.streamOut(".")) {
+            copy.streamIn(".", tar);
+        } catch (IOException e) {
+            throw new ResourceException("streaming volume " + artifact.handle() + " from worker "
+                    + artifact.workerName() + " to worker " + worker.info().name() + " failed: " + e.getMessage(), e);
+        }
+        return copy;
+    }
+
+    private static Volume track(List<Volume> created, Volume volume) {
+        created.add(volume);
+        return volume;
+    }
+
+    private static void destroy(Container container) {
+        try {
+            container.destroy();
+        } catch (RuntimeException e) {
+            LOG.warn("could not destroy resource container {} on worker {}: {}", container.handle(),
+                    container.workerName(), e.toString());
+        }
+    }
+
+    private static void destroy(Volume volume) {
+        try {
+            volume.destroy();
+        } catch (RuntimeException e) {
+            LOG.warn("could not destroy volume {} of a put on worker {}: {}", volume.handle(), volume.workerName(),
+                    e.toString());
+        }
+    }
+
+    /** A script's stdout, kept up to a limit; beyond it the rest is counted and dropped. Thread-safe. */
+    private static final class BoundedOutput extends OutputStream {
+        private final int limit;
+        private byte[] buffer = new byte[1024];
+        private int size;
+        private boolean overflowed;
+
+        BoundedOutput(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int off, int len) {
+            int keep = Math.min(len, limit - size);
+            if (keep < len) {
+                overflowed = true;
+            }
+            if (keep <= 0) {
+                return;
+            }
+            if (size + keep > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.min(limit, Math.max(size + keep, buffer.length * 2)));
+            }
+            System.arraycopy(bytes, off, buffer, size, keep);
+            size += keep;
+        }
+
+        synchronized byte[] bytes() {
+            return java.util.Arrays.copyOf(buffer, size);
+        }
+
+        synchronized boolean overflowed() {
+            return overflowed;
+        }
+    }
+}
