@@ -33,6 +33,11 @@ public record PipelineRef(String team, String name, Map<String, Object> instance
         return new JobRef(this, job);
     }
 
+    /** A resource of this pipeline. */
+    public ResourceRef resource(String resource) {
+        return new ResourceRef(this, resource);
+    }
+
     /** {@code team/name} or {@code team/name/k:v,...} like fly prints it. */
     @Override
     public String toString() {

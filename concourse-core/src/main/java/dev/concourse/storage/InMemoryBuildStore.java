@@ -3,11 +3,15 @@ package dev.concourse.storage;
 import dev.concourse.Build;
 import dev.concourse.BuildStatus;
 import dev.concourse.PipelineRef;
+import dev.concourse.spi.storage.BuildInput;
+import dev.concourse.spi.storage.BuildOutput;
 import dev.concourse.spi.storage.BuildStore;
+import dev.concourse.spi.storage.NextBuildInputs;
 import dev.concourse.storage.Tables.BuildRow;
 import dev.concourse.storage.Tables.JobRow;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,11 +23,13 @@ final class InMemoryBuildStore implements BuildStore {
     private final Transactions transactions;
     private final Tables tables;
     private final InMemoryEventStore events;
+    private final BuildHistory history;
 
-    InMemoryBuildStore(Transactions transactions, Tables tables, InMemoryEventStore events) {
+    InMemoryBuildStore(Transactions transactions, Tables tables, InMemoryEventStore events, BuildHistory history) {
         this.transactions = transactions;
         this.tables = tables;
         this.events = events;
+        this.history = history;
     }
 
     @Override
@@ -151,7 +157,11 @@ final class InMemoryBuildStore implements BuildStore {
             if (row == null || row.status().isFinished()) {
                 return Optional.empty();
             }
-            return Optional.of(toBuild(update(row, row.withStatus(status, row.startTime(), now, row.plan()))));
+            BuildRow finished = update(row, row.withStatus(status, row.startTime(), now, row.plan()));
+            if (status == BuildStatus.SUCCEEDED && finished.jobId() != 0) {
+                history.recordSuccess(finished);
+            }
+            return Optional.of(toBuild(finished));
         });
     }
 
@@ -167,8 +177,64 @@ final class InMemoryBuildStore implements BuildStore {
         return transactions.read(() -> Optional.ofNullable(tables.builds.get(id)).map(BuildRow::plan));
     }
 
-    /** Removes a job's builds and their events, for deleting its pipeline. */
+    @Override
+    public void saveInputs(long buildId, List<BuildInput> inputs, Collection<Long> pipedFrom) {
+        List<BuildInput> copy = List.copyOf(inputs);
+        List<Long> from = List.copyOf(pipedFrom);
+        transactions.write(() -> {
+            history.saveInputs(requireBuild(buildId), copy, from);
+            return null;
+        });
+    }
+
+    @Override
+    public void saveOutputs(long buildId, List<BuildOutput> outputs) {
+        List<BuildOutput> copy = List.copyOf(outputs);
+        transactions.write(() -> {
+            history.saveOutputs(requireBuild(buildId), copy);
+            return null;
+        });
+    }
+
+    private BuildRow requireBuild(long buildId) {
+        BuildRow row = tables.builds.get(buildId);
+        if (row == null) {
+            throw new IllegalArgumentException("there is no build with id " + buildId);
+        }
+        return row;
+    }
+
+    @Override
+    public List<BuildInput> inputs(long buildId) {
+        return transactions.read(() -> history.inputs.getOrDefault(buildId, List.of()));
+    }
+
+    @Override
+    public List<BuildOutput> outputs(long buildId) {
+        return transactions.read(() -> history.outputs.getOrDefault(buildId, List.of()));
+    }
+
+    @Override
+    public void saveNextInputs(long jobId, NextBuildInputs next) {
+        Objects.requireNonNull(next, "next");
+        transactions.write(() -> {
+            JobRow job = tables.jobs.get(jobId);
+            if (job == null) {
+                throw new IllegalArgumentException("there is no job with id " + jobId + " to save next inputs of");
+            }
+            history.saveNextInputs(job, next);
+            return null;
+        });
+    }
+
+    @Override
+    public NextBuildInputs nextInputs(long jobId) {
+        return transactions.read(() -> history.nextInputs.getOrDefault(jobId, NextBuildInputs.NONE));
+    }
+
+    /** Removes a job's builds with their events, inputs and outputs, for deleting its pipeline. */
     void deleteBuildsOfJob(long jobId) {
+        history.removeJob(jobId);
         List<Long> ids = transactions.remove(tables.jobBuilds, jobId);
         if (ids == null) {
             return;
@@ -176,6 +242,7 @@ final class InMemoryBuildStore implements BuildStore {
         for (long id : ids) {
             BuildRow row = transactions.remove(tables.builds, id);
             transactions.removeFrom(tables.buildsByStatus.get(row.status()), id);
+            history.removeBuild(row);
             events.removeLog(id);
         }
     }

@@ -4,11 +4,16 @@ import dev.concourse.Job;
 import dev.concourse.JobRef;
 import dev.concourse.Pipeline;
 import dev.concourse.PipelineRef;
+import dev.concourse.PipelineResourceType;
+import dev.concourse.Resource;
+import dev.concourse.ResourceRef;
 import dev.concourse.config.JobConfig;
 import dev.concourse.config.PipelineConfig;
 import dev.concourse.spi.storage.ConcurrentUpdateException;
 import dev.concourse.spi.storage.PipelineStore;
 import dev.concourse.storage.Tables.JobRow;
+import dev.concourse.storage.Tables.ResourceRow;
+import dev.concourse.storage.Tables.ResourceTypeRow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,11 +32,14 @@ final class InMemoryPipelineStore implements PipelineStore {
     private final Transactions transactions;
     private final Tables tables;
     private final InMemoryBuildStore builds;
+    private final ResourceSync resources;
 
-    InMemoryPipelineStore(Transactions transactions, Tables tables, InMemoryBuildStore builds) {
+    InMemoryPipelineStore(Transactions transactions, Tables tables, InMemoryBuildStore builds,
+            ResourceSync resources) {
         this.transactions = transactions;
         this.tables = tables;
         this.builds = builds;
+        this.resources = resources;
     }
 
     @Override
@@ -65,6 +73,7 @@ final class InMemoryPipelineStore implements PipelineStore {
                         false, now);
             }
             syncJobs(id, config.jobs());
+            resources.sync(id, config.resources(), config.resourceTypes());
             transactions.put(tables.pipelines, id, saved);
             return saved;
         });
@@ -165,6 +174,7 @@ final class InMemoryPipelineStore implements PipelineStore {
     public Optional<Pipeline> archive(PipelineRef ref) {
         return update(ref, p -> {
             syncJobs(p.id(), List.of());
+            resources.sync(p.id(), List.of(), List.of());
             return new Pipeline(p.id(), p.ref(), EMPTY, p.configVersion() + 1, true, p.isPublic(), true,
                     p.lastUpdated());
         });
@@ -234,6 +244,7 @@ final class InMemoryPipelineStore implements PipelineStore {
                     transactions.remove(tables.jobs, jobId);
                 }
             }
+            resources.delete(id);
             return true;
         });
     }
@@ -282,5 +293,43 @@ final class InMemoryPipelineStore implements PipelineStore {
         JobRow row = tables.jobs.get(jobId);
         PipelineRef pipeline = tables.pipelines.get(row.pipelineId()).ref();
         return new Job(row.id(), pipeline.job(row.name()), row.config(), row.paused());
+    }
+
+    @Override
+    public List<Resource> resources(long pipelineId) {
+        return transactions.read(() -> tables.activeResources.getOrDefault(pipelineId, List.of()).stream()
+                .map(id -> tables.toResource(tables.resources.get(id)))
+                .toList());
+    }
+
+    @Override
+    public Optional<Resource> resource(ResourceRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        return transactions.read(() -> {
+            Long pipelineId = tables.pipelineIds.get(ref.pipeline());
+            Long id = pipelineId == null ? null : tables.resourceNames.getOrDefault(pipelineId, Map.of()).get(ref.name());
+            return Optional.ofNullable(id).map(tables.resources::get).filter(ResourceRow::active).map(tables::toResource);
+        });
+    }
+
+    @Override
+    public Optional<Resource> resource(long resourceId) {
+        return transactions.read(() -> Optional.ofNullable(tables.resources.get(resourceId))
+                .filter(ResourceRow::active)
+                .map(tables::toResource));
+    }
+
+    @Override
+    public List<PipelineResourceType> resourceTypes(long pipelineId) {
+        return transactions.read(() -> tables.activeResourceTypes.getOrDefault(pipelineId, List.of()).stream()
+                .map(id -> tables.toResourceType(tables.resourceTypes.get(id)))
+                .toList());
+    }
+
+    @Override
+    public Optional<PipelineResourceType> resourceType(long resourceTypeId) {
+        return transactions.read(() -> Optional.ofNullable(tables.resourceTypes.get(resourceTypeId))
+                .filter(ResourceTypeRow::active)
+                .map(tables::toResourceType));
     }
 }

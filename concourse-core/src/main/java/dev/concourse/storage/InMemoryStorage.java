@@ -3,8 +3,10 @@ package dev.concourse.storage;
 import dev.concourse.spi.storage.BuildEventStore;
 import dev.concourse.spi.storage.BuildStore;
 import dev.concourse.spi.storage.PipelineStore;
+import dev.concourse.spi.storage.ResourceVersionStore;
 import dev.concourse.spi.storage.Storage;
 import dev.concourse.spi.storage.TeamStore;
+import dev.concourse.spi.storage.VersionHistory;
 import java.util.function.Supplier;
 
 /**
@@ -13,31 +15,44 @@ import java.util.function.Supplier;
  * embedded engines whose history does not have to survive a restart. Passes
  * {@code StorageConformanceTests}.
  *
- * <p>Thread-safety and transactions: teams, pipelines, jobs and builds are guarded by one
- * read-write lock. Every changing call, and every {@link #inTransaction} call, holds its write
- * lock, so writes and transactions run one at a time (serializable) and a transaction's changes
- * are undone, all of them, if its work throws. Reads hold the read lock: they run in parallel with
- * each other and never see a transaction half done, but wait while a transaction runs. Keep the
- * work passed to {@code inTransaction} short, and do not wait in it for other threads that use
- * this storage: they would wait for the transaction.
+ * <p>Thread-safety and transactions: teams, pipelines, jobs, resources, versions and builds (with
+ * their inputs and outputs) are guarded by one read-write lock. Every changing call, and every
+ * {@link #inTransaction} call, holds its write lock, so writes and transactions run one at a time
+ * (serializable) and a transaction's changes are undone, all of them, if its work throws. Reads
+ * hold the read lock: they run in parallel with each other and never see a transaction half done,
+ * but wait while a transaction runs. Keep the work passed to {@code inTransaction} short, and do
+ * not wait in it for other threads that use this storage: they would wait for the transaction.
  *
  * <p>Build events do not take that lock. Each build's log has its own lock, so log streaming
  * never waits for configuration changes or other builds. Appends and reads are O(batch) and
  * O(page): a read copies the page it returns, never the log. Events appended (or deleted) inside a
  * transaction are seen by that transaction at once and by other threads only once it commits.
  *
- * <p>Ids of teams, pipelines, jobs and builds come from separate counters starting at 1 and are
- * never reused, not even those of rolled-back rows. Everything is kept on the heap, finished builds
- * and their logs included, until a pipeline is deleted or {@link BuildEventStore#deleteEvents}
- * drops a log: size the heap for the history you keep.
+ * <p>{@link #history()} answers from indexes kept up to date by every write: lookups by id, first
+ * occurrence and constrained successful-build pages are hash and tree lookups; pages cost what
+ * they skip and return. Two queries walk: {@code latestUse} costs O(min(versions above the job's
+ * latest use, versions the job used)), and {@code findVersion} (a partial pin) scans down from the
+ * newest version until one matches.
+ *
+ * <p>Ids of teams, pipelines, jobs, resources, scopes, versions and builds come from separate
+ * counters starting at 1 (resources and resource types share one) and are never reused, not even
+ * those of rolled-back rows. Everything is kept on the heap, finished builds and their logs
+ * included, until a pipeline is deleted or {@link BuildEventStore#deleteEvents} drops a log; a
+ * scope's versions until no resource uses the scope. The fields of every version ever saved stay
+ * (they back the version ids). Size the heap for the history you keep.
  */
 public final class InMemoryStorage implements Storage {
     private final Transactions transactions = new Transactions();
     private final Tables tables = new Tables();
     private final InMemoryEventStore events = new InMemoryEventStore(transactions);
     private final InMemoryTeamStore teams = new InMemoryTeamStore(transactions, tables);
-    private final InMemoryBuildStore builds = new InMemoryBuildStore(transactions, tables, events);
-    private final InMemoryPipelineStore pipelines = new InMemoryPipelineStore(transactions, tables, builds);
+    private final InMemoryVersionStore versions = new InMemoryVersionStore(transactions, tables);
+    private final BuildHistory buildHistory = new BuildHistory(transactions, tables, versions);
+    private final InMemoryBuildStore builds = new InMemoryBuildStore(transactions, tables, events, buildHistory);
+    private final InMemoryPipelineStore pipelines = new InMemoryPipelineStore(transactions, tables, builds,
+            new ResourceSync(transactions, tables, versions));
+    private final InMemoryVersionHistory history = new InMemoryVersionHistory(transactions, tables, versions,
+            buildHistory);
 
     /** An empty storage: no teams, pipelines or builds. */
     public InMemoryStorage() {
@@ -63,12 +78,22 @@ public final class InMemoryStorage implements Storage {
         return events;
     }
 
+    @Override
+    public ResourceVersionStore versions() {
+        return versions;
+    }
+
+    @Override
+    public VersionHistory history() {
+        return history;
+    }
+
     /**
      * {@inheritDoc}
      *
-     * <p>Holds the write lock over teams, pipelines, jobs and builds while {@code work} runs:
-     * other threads' changes and reads of those wait; event appends and reads of other builds
-     * do not.
+     * <p>Holds the write lock over teams, pipelines, jobs, resources, versions and builds while
+     * {@code work} runs: other threads' changes and reads of those wait; event appends and reads
+     * of other builds do not.
      */
     @Override
     public <T> T inTransaction(Supplier<T> work) {

@@ -106,6 +106,21 @@ final class Transactions {
         }
     }
 
+    /** The value at {@code key}, putting a new one there first (undoably) if there is none. */
+    <K, V> V computeIfAbsent(Map<K, V> map, K key, Supplier<V> create) {
+        V value = map.get(key);
+        if (value == null) {
+            value = create.get();
+            put(map, key, value);
+        }
+        return value;
+    }
+
+    /** Registers how to undo a change the caller makes itself (to a field, say). */
+    void onUndo(Runnable undo) {
+        required().onUndo(undo);
+    }
+
     /** Appends to a list that only grows at its end within a transaction. */
     <E> void append(List<E> list, E element) {
         Transaction tx = required();

@@ -3,11 +3,16 @@ package dev.concourse.spi.storage;
 import dev.concourse.Build;
 import dev.concourse.BuildStatus;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Builds. */
+/**
+ * Builds, and what a job build used and produced: its inputs, outputs and pipes, which the
+ * scheduler reads back through {@link VersionHistory}, and the inputs the scheduler resolved for
+ * each job's next build.
+ */
 public interface BuildStore {
 
     /**
@@ -51,7 +56,10 @@ public interface BuildStore {
 
     /**
      * Sets a final status and the end time, unless it already has one. A pending build may finish
-     * without starting (aborted before it started, say).
+     * without starting (aborted before it started, say). A job build that succeeds gets its
+     * successful outputs recorded at once: the union of its outputs and inputs (see
+     * {@link VersionHistory#successfulOutputs}); later changes to its inputs or outputs are
+     * rejected.
      *
      * @return the finished build, or empty if it had already finished or does not exist
      * @throws IllegalArgumentException if {@code status} is not a final status
@@ -60,4 +68,45 @@ public interface BuildStore {
 
     /** The plan stored by {@link #start}; empty before it started. */
     Optional<String> plan(long id);
+
+    /**
+     * Records the versions a job build runs with and the upstream builds that passed them on
+     * ({@code passed:}, the build's pipes), replacing what was recorded for it before (as
+     * Concourse does when a pending build adopts its job's next inputs).
+     *
+     * @param inputs    at most one per input name
+     * @param pipedFrom ids of builds of the same pipeline
+     * @throws IllegalArgumentException if the build does not exist, is a one-off build or has
+     *                                  finished; an input names a resource that is not of the
+     *                                  build's pipeline or an unknown version; two inputs share a
+     *                                  name; or a piped-from build is not a job build of the
+     *                                  pipeline
+     */
+    void saveInputs(long buildId, List<BuildInput> inputs, Collection<Long> pipedFrom);
+
+    /**
+     * Records versions a job build produced, adding to those recorded before; an output recorded
+     * before (same name, resource and version) is not added twice.
+     *
+     * @throws IllegalArgumentException if the build does not exist, is a one-off build or has
+     *                                  finished, or an output names a resource that is not of the
+     *                                  build's pipeline or an unknown version
+     */
+    void saveOutputs(long buildId, List<BuildOutput> outputs);
+
+    /** The build's inputs in the order saved; empty if none or no such build. */
+    List<BuildInput> inputs(long buildId);
+
+    /** The build's outputs in the order saved; empty if none or no such build. */
+    List<BuildOutput> outputs(long buildId);
+
+    /**
+     * Replaces what the scheduler resolved for the job's next build.
+     *
+     * @throws IllegalArgumentException if the job does not exist (hidden jobs exist)
+     */
+    void saveNextInputs(long jobId, NextBuildInputs next);
+
+    /** What the scheduler last resolved for the job's next build; {@link NextBuildInputs#NONE} if nothing. */
+    NextBuildInputs nextInputs(long jobId);
 }

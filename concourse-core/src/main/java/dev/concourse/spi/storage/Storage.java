@@ -3,7 +3,8 @@ package dev.concourse.spi.storage;
 import java.util.function.Supplier;
 
 /**
- * Where an engine keeps its state: teams, pipelines and their jobs, builds and their events.
+ * Where an engine keeps its state: teams, pipelines and their jobs and resources, resource
+ * versions, builds with their events, inputs and outputs.
  * Stores only store: every decision (names, statuses, scheduling) is made by the engine, which
  * calls these narrow methods. {@code InMemoryStorage} is the default; {@code concourse-db} adds
  * PostgreSQL and H2. Every implementation must pass {@code StorageConformanceTests} of
@@ -26,6 +27,12 @@ public interface Storage extends AutoCloseable {
     BuildStore builds();
 
     BuildEventStore events();
+
+    /** Scopes and their versions; disabled versions, pins and check status of resources. */
+    ResourceVersionStore versions();
+
+    /** The read view the scheduler resolves job inputs over. */
+    VersionHistory history();
 
     /**
      * Runs {@code work} so that the store calls it makes on this thread happen atomically: all or

@@ -51,8 +51,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link Storage} must have, as JUnit Jupiter tests: teams, pipelines and
- * their jobs, builds, build events and transactions, including under concurrency. The engine
- * relies on nothing else, so a store that passes these tests can replace {@code InMemoryStorage}.
+ * their jobs, resources and resource types, resource versions, builds with their inputs and
+ * outputs, build events, the scheduler's version history and transactions, including under
+ * concurrency. The engine relies on nothing else, so a store that passes these tests can replace
+ * {@code InMemoryStorage}.
  *
  * <p>To check a store, subclass this kit in your test sources and say how to make a fresh, empty
  * storage; every test of the kit then runs against it:
@@ -1281,7 +1283,43 @@ public abstract class StorageConformanceTests {
         }
     }
 
+    @Nested
+    @DisplayName("resources")
+    class ResourceContract extends ResourceStorageContract {
+        ResourceContract() {
+            super(StorageConformanceTests.this::currentStorage);
+        }
+    }
+
+    @Nested
+    @DisplayName("versions")
+    class VersionContract extends VersionStorageContract {
+        VersionContract() {
+            super(StorageConformanceTests.this::currentStorage);
+        }
+    }
+
+    @Nested
+    @DisplayName("build inputs and outputs")
+    class BuildIoContract extends BuildIoStorageContract {
+        BuildIoContract() {
+            super(StorageConformanceTests.this::currentStorage);
+        }
+    }
+
+    @Nested
+    @DisplayName("version history")
+    class HistoryContract extends VersionHistoryContract {
+        HistoryContract() {
+            super(StorageConformanceTests.this::currentStorage);
+        }
+    }
+
     // Fixtures
+
+    private Storage currentStorage() {
+        return storage;
+    }
 
     private TeamStore teams() {
         return storage.teams();
