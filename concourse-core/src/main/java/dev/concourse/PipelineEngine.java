@@ -1,6 +1,9 @@
 package dev.concourse;
 
+import dev.concourse.credentials.CredentialSettings;
 import dev.concourse.internal.engine.EngineCore;
+import dev.concourse.spi.credentials.CredentialManager;
+import dev.concourse.spi.resource.ResourceType;
 import dev.concourse.spi.runtime.ContainerRuntime;
 import dev.concourse.spi.scheduling.EngineClock;
 import dev.concourse.spi.scheduling.PlacementStrategy;
@@ -25,7 +28,13 @@ import java.util.concurrent.Executor;
  *
  * <p>Everything outside the JVM sits behind an SPI with a default that needs no set-up:
  * {@code InMemoryStorage}, {@code LocalProcessRuntime} (processes on this machine, no isolation),
- * the system clock, virtual threads. Several engines may live in one JVM; nothing is static.
+ * the system clock, virtual threads, no credential managers. Several engines may live in one JVM;
+ * nothing is static.
+ *
+ * <p>{@code ((vars))} that were not given when a pipeline was set are resolved when a build's
+ * step runs: local vars ({@code ((.:name))}, from {@code load_var} and {@code across}), the
+ * pipeline's {@code var_sources} ({@code ((source:name))}), then the credential managers in the
+ * order they were registered. Every credential a build fetches is redacted from its events.
  *
  * <p>Lifecycle: {@link #builder()}, {@link Builder#build()}, {@link #start()}, then
  * {@link #close()}, which aborts running builds and stops everything the engine started (and the
@@ -67,6 +76,11 @@ public final class PipelineEngine implements AutoCloseable {
         return core.workers();
     }
 
+    /** The resources of the pipelines: checks, versions, pins. */
+    public Resources resources() {
+        return core.resources();
+    }
+
     /** Aborts running builds, waits for them (up to the grace period) and stops. Idempotent. */
     @Override
     public void close() {
@@ -82,6 +96,9 @@ public final class PipelineEngine implements AutoCloseable {
         private Executor executor;
         private Duration abortGracePeriod = Duration.ofSeconds(10);
         private String externalUrl = "http://localhost:8080";
+        private final List<CredentialManager> credentialManagers = new ArrayList<>();
+        private CredentialSettings credentialSettings = CredentialSettings.defaults();
+        private final List<ResourceType> resourceTypes = new ArrayList<>();
 
         private Builder() {
         }
@@ -128,9 +145,44 @@ public final class PipelineEngine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a credential manager. Managers are asked in the order they were added, the first
+         * value found wins; their {@link CredentialManager#id() ids} must differ. The engine wraps
+         * each with retries and, when {@link #credentialSettings} turns it on, a cache. Default: none
+         * (only {@code var_sources} of type {@code dummy} and vars given when a pipeline is set).
+         */
+        public Builder credentialManager(CredentialManager manager) {
+            this.credentialManagers.add(Objects.requireNonNull(manager, "manager"));
+            return this;
+        }
+
+        /**
+         * Registers a native resource type under its {@link ResourceType#name() name}, for the
+         * {@code type:} of resources and the innermost {@code type:} of {@code resource_types}.
+         * The engine starts with {@code mock}, {@code time} and {@code local-image}
+         * ({@code dev.concourse.resourcetype}); a type registered here replaces a built-in of the
+         * same name, and a later registration of a name an earlier one.
+         */
+        public Builder resourceType(ResourceType type) {
+            this.resourceTypes.add(Objects.requireNonNull(type, "type"));
+            return this;
+        }
+
+        /** Caching, retries and redaction of credentials. Default: {@link CredentialSettings#defaults()}. */
+        public Builder credentialSettings(CredentialSettings settings) {
+            this.credentialSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Builds the engine.
+         *
+         * @throws IllegalArgumentException if two credential managers have the same id
+         */
         public PipelineEngine build() {
             return new PipelineEngine(new EngineCore(new EngineCore.Settings(storage, runtime, List.copyOf(placement),
-                    clock, executor, abortGracePeriod, externalUrl)));
+                    clock, executor, abortGracePeriod, externalUrl, List.copyOf(credentialManagers),
+                    credentialSettings, List.copyOf(resourceTypes))));
         }
     }
 }

@@ -1,6 +1,13 @@
 package dev.concourse.event;
 
+import dev.concourse.BuildPlan;
+import dev.concourse.resource.MetadataField;
+import dev.concourse.resource.Version;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Something that happened in a build. The types, names and versions are Concourse's, so tools
@@ -10,7 +17,10 @@ import java.time.Instant;
 public sealed interface BuildEvent permits BuildEvent.Status, BuildEvent.Log, BuildEvent.Error,
         BuildEvent.InitializeTask, BuildEvent.StartTask, BuildEvent.FinishTask,
         BuildEvent.Initialize, BuildEvent.Start, BuildEvent.Finish,
-        BuildEvent.WaitingForWorker, BuildEvent.SelectedWorker {
+        BuildEvent.WaitingForWorker, BuildEvent.SelectedWorker, BuildEvent.SetPipelineChanged,
+        BuildEvent.AcrossSubsteps,
+        BuildEvent.InitializeGet, BuildEvent.StartGet, BuildEvent.FinishGet,
+        BuildEvent.InitializePut, BuildEvent.StartPut, BuildEvent.FinishPut {
 
     /** Concourse's event type, such as {@code log} or {@code finish-task}. */
     String type();
@@ -201,6 +211,174 @@ public sealed interface BuildEvent permits BuildEvent.Status, BuildEvent.Log, Bu
 
         public String version() {
             return "1.0";
+        }
+    }
+
+    /**
+     * A {@code set_pipeline} step found out whether the pipeline's config changes.
+     *
+     * @param time    when (Concourse's event has no time; this one is written as an extra key)
+     * @param origin  the set_pipeline step
+     * @param changed whether the config differed from the one stored (false: nothing was saved)
+     */
+    record SetPipelineChanged(Instant time, Origin origin, boolean changed) implements BuildEvent {
+        public String type() {
+            return "set-pipeline-changed";
+        }
+
+        public String version() {
+            return "1.0";
+        }
+    }
+
+    /**
+     * An {@code across} step knows its substeps: one per combination of its vars' values, in the
+     * order they are started. Their plan ids ({@code <across id>/<combination>/<n>}) are the origins
+     * of their events; they are not in the build's plan, which shows the substep once, as planned.
+     *
+     * @param time     when
+     * @param origin   the across step
+     * @param substeps the substeps
+     */
+    record AcrossSubsteps(Instant time, Origin origin, List<Substep> substeps) implements BuildEvent {
+        public AcrossSubsteps {
+            substeps = List.copyOf(substeps);
+        }
+
+        public String type() {
+            return "across-substeps";
+        }
+
+        public String version() {
+            return "1.0";
+        }
+
+        /**
+         * One substep.
+         *
+         * @param step   its plan, with the ids its events name
+         * @param values the value of each var of the across step, in the order of its vars: plain
+         *               values (string, number, boolean, list, map, or null)
+         */
+        public record Substep(BuildPlan step, List<Object> values) {
+            public Substep {
+                Objects.requireNonNull(step, "step");
+                values = Collections.unmodifiableList(new ArrayList<>(values));
+            }
+        }
+    }
+
+    /**
+     * A get step is preparing: its resource's type and the version to fetch are being found.
+     *
+     * @param time   when
+     * @param origin the get step
+     */
+    record InitializeGet(Instant time, Origin origin) implements BuildEvent {
+        public String type() {
+            return "initialize-get";
+        }
+
+        public String version() {
+            return "2.0";
+        }
+    }
+
+    /**
+     * A get step's resource started fetching.
+     *
+     * @param time   when
+     * @param origin the get step
+     */
+    record StartGet(Instant time, Origin origin) implements BuildEvent {
+        public String type() {
+            return "start-get";
+        }
+
+        public String version() {
+            return "1.0";
+        }
+    }
+
+    /**
+     * A get step's fetch ended.
+     *
+     * @param time       when
+     * @param origin     the get step
+     * @param exitStatus     0 when it fetched the version, else the exit status of the resource's script
+     * @param fetchedVersion the version fetched ({@code version} in the JSON), null when it failed
+     * @param metadata       what the resource reported about the version, empty when it failed
+     */
+    record FinishGet(Instant time, Origin origin, int exitStatus, Version fetchedVersion,
+            List<MetadataField> metadata)
+            implements BuildEvent {
+        public FinishGet {
+            metadata = metadata == null ? List.of() : List.copyOf(metadata);
+        }
+
+        public String type() {
+            return "finish-get";
+        }
+
+        public String version() {
+            return "5.1";
+        }
+    }
+
+    /**
+     * A put step is preparing: its inputs and its resource's type are being found.
+     *
+     * @param time   when
+     * @param origin the put step
+     */
+    record InitializePut(Instant time, Origin origin) implements BuildEvent {
+        public String type() {
+            return "initialize-put";
+        }
+
+        public String version() {
+            return "2.0";
+        }
+    }
+
+    /**
+     * A put step's resource started pushing.
+     *
+     * @param time   when
+     * @param origin the put step
+     */
+    record StartPut(Instant time, Origin origin) implements BuildEvent {
+        public String type() {
+            return "start-put";
+        }
+
+        public String version() {
+            return "1.0";
+        }
+    }
+
+    /**
+     * A put step's push ended.
+     *
+     * @param time       when
+     * @param origin     the put step
+     * @param exitStatus     0 when it created a version, else the exit status of the resource's script
+     * @param createdVersion the version created ({@code version} in the JSON), null when it failed
+     * @param metadata       what the resource reported about the version, empty when it failed
+     */
+    record FinishPut(Instant time, Origin origin, int exitStatus, Version createdVersion,
+            List<MetadataField> metadata)
+            implements BuildEvent {
+        public FinishPut {
+            metadata = metadata == null ? List.of() : List.copyOf(metadata);
+        }
+
+        public String type() {
+            return "finish-put";
+        }
+
+        public String version() {
+            return "5.1";
         }
     }
 }

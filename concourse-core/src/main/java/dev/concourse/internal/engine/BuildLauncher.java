@@ -4,8 +4,12 @@ import dev.concourse.Build;
 import dev.concourse.BuildPlan;
 import dev.concourse.BuildStatus;
 import dev.concourse.Job;
+import dev.concourse.PipelineRef;
 import dev.concourse.config.Step;
+import dev.concourse.config.VarSourceConfig;
 import dev.concourse.event.BuildEvent;
+import dev.concourse.internal.credentials.CredentialVariables;
+import dev.concourse.internal.credentials.EngineCredentials;
 import dev.concourse.internal.event.BuildEventLog;
 import dev.concourse.internal.event.BuildEventSink;
 import dev.concourse.internal.event.EventLogs;
@@ -15,6 +19,7 @@ import dev.concourse.internal.exec.BuildPlanner;
 import dev.concourse.internal.exec.BuildRun;
 import dev.concourse.internal.exec.ExecEnvironment;
 import dev.concourse.internal.exec.PlannedStep;
+import dev.concourse.internal.redact.SecretTracker;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.storage.Storage;
 import java.time.Duration;
@@ -36,6 +41,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Starts builds and sees them to their end: plan, status events, the run on the engine's executor,
  * the final status in storage, and abort. One per engine.
+ *
+ * <p>Each build gets its own secrets: a {@link SecretTracker}, credential vars for its team,
+ * pipeline and the pipeline's {@code var_sources} (as they are when the build starts), and its
+ * event log behind a redacting sink (unless redaction is off), through which every event of the
+ * run goes, its final status included, so nothing held back for redaction is lost.
  */
 final class BuildLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(BuildLauncher.class);
@@ -52,19 +62,38 @@ final class BuildLauncher {
     private final Storage storage;
     private final ExecEnvironment env;
     private final EventLogs logs;
+    private final EngineCredentials credentials;
+    private final BuildSetPipelines setByBuilds;
     private final ConcurrentMap<Long, Running> running = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, CompletableFuture<Build>> completions = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
-    BuildLauncher(Storage storage, ExecEnvironment env, EventLogs logs) {
+    BuildLauncher(Storage storage, ExecEnvironment env, EventLogs logs, EngineCredentials credentials,
+            BuildSetPipelines setByBuilds) {
         this.storage = storage;
         this.env = env;
         this.logs = logs;
+        this.credentials = credentials;
+        this.setByBuilds = setByBuilds;
     }
 
-    /** Starts a job build with the job's current plan. */
+    /**
+     * Starts a job build with the job's current plan. When it succeeds, the pipelines the job no
+     * longer sets are archived before its status is stored.
+     */
     void launchJobBuild(Build pending, Job job) {
-        launch(pending, job.config().asStep(), job.config().tags(), Map.of(), job.id(), (run, events, status) -> status);
+        launch(pending, job.config().asStep(), job.config().tags(), Map.of(), job.id(), (run, events, status) -> {
+            if (status == BuildStatus.SUCCEEDED) {
+                try {
+                    setByBuilds.jobBuildSucceeded(job.id(), pending.id(), pending.describe());
+                } catch (RuntimeException e) {
+                    // The build's outcome stands; the pipelines stay until the job's next success.
+                    LOG.error("build {} succeeded, but archiving the pipelines its job no longer sets failed",
+                            pending.describe(), e);
+                }
+            }
+            return status;
+        });
     }
 
     /**
@@ -85,27 +114,40 @@ final class BuildLauncher {
         Build build = started.get();
         BuildEventLog log = logOf(build.id());
         log.emit(new BuildEvent.Status(env.clock().now(), BuildStatus.STARTED));
+        PipelineRef pipeline = build.pipeline();
+        SecretTracker tracker = new SecretTracker();
+        BuildEventSink events = credentials.redacting(log, tracker);
+        CredentialVariables vars = credentials.forBuild(build.team(), pipeline == null ? null : pipeline.name(),
+                varSources(pipeline), tracker);
         BuildMetadata meta = new BuildMetadata(build.id(), build.name(), build.team(),
-                build.pipeline() == null ? null : build.pipeline().name(), build.job(), jobId);
-        BuildRun run = new BuildRun(env, meta, log, artifacts);
+                pipeline == null ? null : pipeline.name(), build.job(), jobId,
+                pipeline == null ? Map.of() : pipeline.instanceVars());
+        BuildRun run = new BuildRun(env, meta, events, artifacts, vars, tracker);
         running.put(build.id(), new Running(run, plan));
-        env.executor().execute(() -> runToEnd(build, run, planned, log, finisher));
+        env.executor().execute(() -> runToEnd(build, run, planned, events, finisher));
     }
 
-    private void runToEnd(Build build, BuildRun run, PlannedStep planned, BuildEventLog log, Finisher finisher) {
+    private List<VarSourceConfig> varSources(PipelineRef pipeline) {
+        if (pipeline == null) {
+            return List.of();
+        }
+        return storage.pipelines().find(pipeline).map(p -> p.config().varSources()).orElse(List.of());
+    }
+
+    private void runToEnd(Build build, BuildRun run, PlannedStep planned, BuildEventSink events, Finisher finisher) {
         BuildStatus status;
         try {
-            status = finisher.finish(run, log, run.run(planned));
+            status = finisher.finish(run, events, run.run(planned));
         } catch (RuntimeException e) {
             LOG.error("build {} crashed", build.describe(), e);
-            log.emit(new BuildEvent.Error(env.clock().now(), null, "the engine failed while running this build: " + e
-                    + "; this is a bug, please report it with the build's events"));
+            events.emit(new BuildEvent.Error(env.clock().now(), null, "the engine failed while running this build: "
+                    + e + "; this is a bug, please report it with the build's events"));
             status = BuildStatus.ERRORED;
         }
         try {
             run.close();
         } finally {
-            end(build.id(), status, log);
+            end(build.id(), status, events);
             running.remove(build.id());
         }
     }
@@ -119,8 +161,9 @@ final class BuildLauncher {
         return logs.live(buildId).orElseGet(() -> logs.open(buildId));
     }
 
-    private void end(long buildId, BuildStatus status, BuildEventLog log) {
-        log.emit(new BuildEvent.Status(env.clock().now(), status));
+    /** Emits the final status through {@code events} (a redacting sink flushes what it held back first). */
+    private void end(long buildId, BuildStatus status, BuildEventSink events) {
+        events.emit(new BuildEvent.Status(env.clock().now(), status));
         try {
             logs.close(buildId);
         } catch (EventPersistenceException e) {

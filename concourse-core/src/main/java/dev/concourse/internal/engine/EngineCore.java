@@ -3,12 +3,21 @@ package dev.concourse.internal.engine;
 import dev.concourse.Builds;
 import dev.concourse.Jobs;
 import dev.concourse.Pipelines;
+import dev.concourse.Resources;
 import dev.concourse.Team;
 import dev.concourse.Teams;
 import dev.concourse.Workers;
+import dev.concourse.credentials.CredentialSettings;
+import dev.concourse.internal.check.ResourceChecker;
+import dev.concourse.internal.check.ResourceTypeImages;
+import dev.concourse.internal.credentials.EngineCredentials;
 import dev.concourse.internal.event.EventLogs;
+import dev.concourse.internal.exec.EngineResources;
 import dev.concourse.internal.exec.ExecEnvironment;
+import dev.concourse.internal.resourcetype.ResourceTypeRegistry;
 import dev.concourse.runtime.LocalProcessRuntime;
+import dev.concourse.spi.credentials.CredentialManager;
+import dev.concourse.spi.resource.ResourceType;
 import dev.concourse.spi.runtime.ContainerRuntime;
 import dev.concourse.spi.scheduling.EngineClock;
 import dev.concourse.spi.scheduling.PlacementStrategies;
@@ -18,6 +27,7 @@ import dev.concourse.storage.InMemoryStorage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -42,9 +52,21 @@ public final class EngineCore implements AutoCloseable {
      * @param executor         executor, or null for virtual threads
      * @param abortGracePeriod SIGTERM to SIGKILL
      * @param externalUrl      ATC_EXTERNAL_URL
+     * @param credentialManagers credential managers in lookup order, may be empty
+     * @param credentialSettings caching, retries and redaction of credentials
+     * @param resourceTypes    native resource types registered on the builder, replacing built-ins
+     *                         of the same name
      */
     public record Settings(Storage storage, ContainerRuntime runtime, List<PlacementStrategy> placement,
-            EngineClock clock, Executor executor, Duration abortGracePeriod, String externalUrl) {
+            EngineClock clock, Executor executor, Duration abortGracePeriod, String externalUrl,
+            List<CredentialManager> credentialManagers, CredentialSettings credentialSettings,
+            List<ResourceType> resourceTypes) {
+        public Settings {
+            placement = List.copyOf(placement);
+            credentialManagers = List.copyOf(credentialManagers);
+            Objects.requireNonNull(credentialSettings, "credentialSettings");
+            resourceTypes = List.copyOf(resourceTypes);
+        }
     }
 
     private final List<AutoCloseable> owned = new ArrayList<>();
@@ -59,31 +81,57 @@ public final class EngineCore implements AutoCloseable {
     private final JobService jobs;
     private final BuildService builds;
     private final Workers workers;
+    private final ResourceService resources;
 
     public EngineCore(Settings settings) {
-        this.storage = settings.storage() != null ? settings.storage() : own(new InMemoryStorage());
-        this.runtime = settings.runtime() != null ? settings.runtime() : own(LocalProcessRuntime.builder().build());
-        SystemEngineClock systemClock = settings.clock() == null ? own(new SystemEngineClock()) : null;
-        this.clock = settings.clock() != null ? settings.clock() : systemClock;
+        try {
+            SystemEngineClock systemClock = settings.clock() == null ? own(new SystemEngineClock()) : null;
+            this.clock = settings.clock() != null ? settings.clock() : systemClock;
+            // First of what can be refused (duplicate manager ids), before storage and runtime exist.
+            EngineCredentials credentials = new EngineCredentials(settings.credentialManagers(),
+                    settings.credentialSettings(), clock);
+            this.storage = settings.storage() != null ? settings.storage() : own(new InMemoryStorage());
+            this.runtime = settings.runtime() != null ? settings.runtime()
+                    : own(LocalProcessRuntime.builder().build());
+            Executor executor = executor(settings);
+            List<PlacementStrategy> placement = settings.placement().isEmpty()
+                    ? List.of(PlacementStrategies.volumeLocality()) : settings.placement();
+            ChildPipelines children = new ChildPipelines();
+            BuildSetPipelines setByBuilds = new BuildSetPipelines(storage, clock, children);
+            ResourceTypeRegistry registry = ResourceTypeRegistry.withBuiltIns(clock::now);
+            settings.resourceTypes().forEach(registry::register);
+            dev.concourse.internal.resourcetype.Resources facade =
+                    new dev.concourse.internal.resourcetype.Resources(clock, settings.abortGracePeriod());
+            ResourceTypeImages typeImages = own(new ResourceTypeImages(registry, facade));
+            ResourceChecker checker = new ResourceChecker(storage, typeImages, facade, runtime, clock);
+            ExecEnvironment env = new ExecEnvironment(runtime, placement, clock, executor,
+                    settings.abortGracePeriod(), settings.externalUrl(), setByBuilds,
+                    new EngineResources(storage, checker, typeImages, facade));
+            EventLogs eventLogs = new EventLogs(storage.events(), executor);
+            this.launcher = new BuildLauncher(storage, env, eventLogs, credentials, setByBuilds);
+            this.teams = new TeamService(storage);
+            this.pipelines = new PipelineService(storage, clock, launcher, children);
+            setByBuilds.bind(pipelines);
+            this.jobs = new JobService(storage, launcher, pipelines, clock::now);
+            this.builds = new BuildService(storage, launcher, eventLogs,
+                    new OneOffBuilds(storage, runtime, launcher, clock));
+            this.workers = () -> runtime.workers().stream().map(w -> w.info()).toList();
+            this.resources = own(new ResourceService(storage, pipelines, checker, credentials));
+            teams.create(Team.MAIN);
+        } catch (RuntimeException e) {
+            closeOwned();
+            throw e;
+        }
+    }
+
+    private Executor executor(Settings settings) {
         Executor executor = settings.executor();
         if (executor == null) {
             ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor();
             owned.add(virtual::shutdownNow);
             executor = virtual;
         }
-        List<PlacementStrategy> placement = settings.placement().isEmpty()
-                ? List.of(PlacementStrategies.volumeLocality()) : settings.placement();
-        ExecEnvironment env = new ExecEnvironment(runtime, placement, clock, executor, settings.abortGracePeriod(),
-                settings.externalUrl());
-        EventLogs eventLogs = new EventLogs(storage.events(), executor);
-        this.launcher = new BuildLauncher(storage, env, eventLogs);
-        this.teams = new TeamService(storage);
-        this.pipelines = new PipelineService(storage, clock, launcher);
-        this.jobs = new JobService(storage, launcher, pipelines, clock::now);
-        this.builds = new BuildService(storage, launcher, eventLogs,
-                new OneOffBuilds(storage, runtime, launcher, clock));
-        this.workers = () -> runtime.workers().stream().map(w -> w.info()).toList();
-        teams.create(Team.MAIN);
+        return executor;
     }
 
     private <T extends AutoCloseable> T own(T resource) {
@@ -120,12 +168,20 @@ public final class EngineCore implements AutoCloseable {
         return workers;
     }
 
+    public Resources resources() {
+        return resources;
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         launcher.shutdown();
+        closeOwned();
+    }
+
+    private void closeOwned() {
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
                 owned.get(i).close();

@@ -15,19 +15,27 @@ import dev.concourse.spi.scheduling.EngineClock;
 import dev.concourse.spi.storage.Storage;
 import dev.concourse.vars.Variables;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** Pipelines over storage; validates on set, aborts builds on archive and destroy. */
+/**
+ * Pipelines over storage; validates on set, aborts builds on archive and destroy. Archiving a
+ * pipeline, or destroying it, archives the pipelines its jobs set ({@link ChildPipelines}), and so
+ * on down; so does setting it without the jobs that set them.
+ */
 final class PipelineService implements Pipelines {
     private final Storage storage;
     private final EngineClock clock;
     private final BuildLauncher launcher;
+    private final ChildPipelines children;
 
-    PipelineService(Storage storage, EngineClock clock, BuildLauncher launcher) {
+    PipelineService(Storage storage, EngineClock clock, BuildLauncher launcher, ChildPipelines children) {
         this.storage = storage;
         this.clock = clock;
         this.launcher = launcher;
+        this.children = children;
     }
 
     @Override
@@ -47,12 +55,16 @@ final class PipelineService implements Pipelines {
     private SetPipelineResult save(PipelineRef ref, LoadResult<PipelineConfig> loaded) {
         PipelineConfig config = loaded.orThrow();
         requireTeam(ref.team());
-        return storage.inTransaction(() -> {
+        SetPipelineResult result = storage.inTransaction(() -> {
             boolean created = storage.pipelines().find(ref).isEmpty();
             Pipeline saved = storage.pipelines().save(ref, config, -1, false, clock.now());
             List<ConfigFinding> warnings = loaded.warnings();
             return new SetPipelineResult(saved, created, warnings);
         });
+        // Set by hand, as with fly: no job owns it any more (Concourse clears parent_job_id).
+        children.forget(result.pipeline().id());
+        archiveOrphansOf(result.pipeline().id());
+        return result;
     }
 
     void requireTeam(String team) {
@@ -103,10 +115,49 @@ final class PipelineService implements Pipelines {
     @Override
     public Pipeline archive(PipelineRef ref) {
         Pipeline pipeline = require(ref);
-        List<Build> pending = buildsOf(pipeline, EnumSet.of(BuildStatus.PENDING));
-        Pipeline archived = storage.pipelines().archive(ref).orElseThrow(() -> missing(ref));
-        pending.forEach(b -> launcher.abort(b.id()));
+        Pipeline archived = archiveOne(pipeline);
+        archiveChildren(pipeline.id(), new HashSet<>(Set.of(pipeline.id())));
         return archived;
+    }
+
+    /** Archives a pipeline that a job set and no longer sets, with the pipelines its own jobs set. */
+    void archiveSetPipeline(long pipelineId) {
+        Set<Long> done = new HashSet<>();
+        done.add(pipelineId);
+        storage.pipelines().find(pipelineId).filter(p -> !p.archived()).ifPresent(this::archiveOne);
+        children.forget(pipelineId);
+        archiveChildren(pipelineId, done);
+    }
+
+    /**
+     * The pipeline's config was set: the pipelines that its jobs set and whose job is no longer in
+     * its config are archived (Concourse archives them when the parent job becomes inactive).
+     */
+    void archiveOrphansOf(long pipelineId) {
+        for (long child : children.childrenOf(pipelineId)) {
+            Optional<ChildPipelines.Parent> parent = children.parentOf(child);
+            if (parent.isPresent() && storage.pipelines().job(parent.get().jobId()).isEmpty()) {
+                archiveSetPipeline(child);
+            }
+        }
+    }
+
+    private Pipeline archiveOne(Pipeline pipeline) {
+        List<Build> pending = buildsOf(pipeline, EnumSet.of(BuildStatus.PENDING));
+        Pipeline archived = storage.pipelines().archive(pipeline.ref()).orElseThrow(() -> missing(pipeline.ref()));
+        pending.forEach(b -> launcher.abort(b.id()));
+        children.forget(pipeline.id());
+        return archived;
+    }
+
+    private void archiveChildren(long parentId, Set<Long> done) {
+        for (long child : children.childrenOf(parentId)) {
+            if (done.add(child)) {
+                storage.pipelines().find(child).filter(p -> !p.archived()).ifPresent(this::archiveOne);
+                children.forget(child);
+                archiveChildren(child, done);
+            }
+        }
     }
 
     @Override
@@ -120,6 +171,8 @@ final class PipelineService implements Pipelines {
     @Override
     public void destroy(PipelineRef ref) {
         Pipeline pipeline = require(ref);
+        archiveChildren(pipeline.id(), new HashSet<>(Set.of(pipeline.id())));
+        children.forget(pipeline.id());
         for (Build build : buildsOf(pipeline, EnumSet.of(BuildStatus.PENDING, BuildStatus.STARTED))) {
             launcher.abort(build.id());
             try {

@@ -1,15 +1,20 @@
 package dev.concourse.internal.event;
 
+import dev.concourse.BuildPlan;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.Origin;
 import dev.concourse.event.SequencedEvent;
 import dev.concourse.event.TaskSummary;
+import dev.concourse.resource.MetadataField;
+import dev.concourse.resource.Version;
 import dev.concourse.spi.storage.StoredEvent;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.io.SerializedString;
@@ -19,13 +24,18 @@ import tools.jackson.databind.json.JsonMapper;
  * Build events as Concourse's JSON: the envelope {@code {"event": TYPE, "version": "M.m",
  * "data": {...}}} with {@code data} shaped like the Go structs of Concourse's
  * {@code atc/event/events.go}: the same keys, in the same order, {@code omitempty} where Go has it
- * (origin's {@code id} and {@code source}; {@code time} of {@code initialize} and {@code start}),
+ * (origin's {@code id} and {@code source}; {@code time} of {@code initialize}, {@code start} and
+ * their get and put forms; {@code metadata} of {@code finish-get} and {@code finish-put}),
  * times as whole Unix seconds, a build-level error's origin as {@code {}}, and empty lists of a
  * task's config as {@code null} (Go's nil slices).
  *
  * <p>Differences from Go's bytes that no JSON reader sees: the envelope's keys come in the order
  * above (Go writes {@code data} first; putting the type first lets the decoder stream), and
  * strings are escaped the JSON way rather than Go's HTML-safe way ({@code <} stays {@code <}).
+ * Differences a reader may see: {@code set-pipeline-changed} has a {@code time} (Concourse's has
+ * none), and the substeps of {@code across-substeps} are {@code {"step": PLAN, "values": [...]}}
+ * with the plan in this engine's {@code BuildPlan} shape ({@code id}, {@code kind}, {@code name},
+ * {@code children}) rather than Concourse's public plan.
  *
  * <p>Decoding reads only what {@link #encode} writes (the event types of {@link BuildEvent}, at a
  * version with the same major number) and reports anything else with an
@@ -53,6 +63,9 @@ public final class EventJson {
     private static final SerializableString EXIT_STATUS = new SerializedString("exit_status");
     private static final SerializableString SUCCEEDED = new SerializedString("succeeded");
     private static final SerializableString SELECTED_WORKER = new SerializedString("selected_worker");
+    private static final SerializableString CHANGED = new SerializedString("changed");
+    private static final SerializableString SUBSTEPS = new SerializedString("substeps");
+    private static final SerializableString METADATA = new SerializedString("metadata");
 
     private EventJson() {
     }
@@ -129,6 +142,16 @@ public final class EventJson {
             case BuildEvent.Finish e -> new BuildEvent.Finish(t, e.origin(), e.succeeded());
             case BuildEvent.WaitingForWorker e -> new BuildEvent.WaitingForWorker(t, e.origin());
             case BuildEvent.SelectedWorker e -> new BuildEvent.SelectedWorker(t, e.origin(), e.worker());
+            case BuildEvent.SetPipelineChanged e -> new BuildEvent.SetPipelineChanged(t, e.origin(), e.changed());
+            case BuildEvent.AcrossSubsteps e -> new BuildEvent.AcrossSubsteps(t, e.origin(), e.substeps());
+            case BuildEvent.InitializeGet e -> new BuildEvent.InitializeGet(t, e.origin());
+            case BuildEvent.StartGet e -> new BuildEvent.StartGet(t, e.origin());
+            case BuildEvent.FinishGet e -> new BuildEvent.FinishGet(t, e.origin(), e.exitStatus(), e.fetchedVersion(),
+                    e.metadata());
+            case BuildEvent.InitializePut e -> new BuildEvent.InitializePut(t, e.origin());
+            case BuildEvent.StartPut e -> new BuildEvent.StartPut(t, e.origin());
+            case BuildEvent.FinishPut e -> new BuildEvent.FinishPut(t, e.origin(), e.exitStatus(), e.createdVersion(),
+                    e.metadata());
         };
     }
 
@@ -203,6 +226,104 @@ public final class EventJson {
                 g.writeName(SELECTED_WORKER);
                 g.writeString(nonNull(e.worker()));
             }
+            case BuildEvent.SetPipelineChanged e -> {
+                writeOrigin(g, e.origin());
+                g.writeName(CHANGED);
+                g.writeBoolean(e.changed());
+                // Not in Concourse's struct; readers ignore it, and every event here has a time.
+                writeTime(g, time);
+            }
+            case BuildEvent.AcrossSubsteps e -> {
+                writeTime(g, time);
+                writeOrigin(g, e.origin());
+                g.writeName(SUBSTEPS);
+                g.writeStartArray();
+                for (BuildEvent.AcrossSubsteps.Substep substep : e.substeps()) {
+                    g.writeStartObject();
+                    g.writeName("step");
+                    writePlan(g, substep.step());
+                    g.writeName("values");
+                    g.writeStartArray();
+                    for (Object value : substep.values()) {
+                        g.writePOJO(value);
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            case BuildEvent.InitializeGet e -> {
+                writeOrigin(g, e.origin());
+                writeTimeOmitEmpty(g, time);
+            }
+            case BuildEvent.StartGet e -> {
+                writeOrigin(g, e.origin());
+                writeTimeOmitEmpty(g, time);
+            }
+            case BuildEvent.FinishGet e -> writeFinishResource(g, e.origin(), time, e.exitStatus(), e.fetchedVersion(),
+                    e.metadata());
+            case BuildEvent.InitializePut e -> {
+                writeOrigin(g, e.origin());
+                writeTimeOmitEmpty(g, time);
+            }
+            case BuildEvent.StartPut e -> {
+                writeOrigin(g, e.origin());
+                writeTimeOmitEmpty(g, time);
+            }
+            case BuildEvent.FinishPut e -> writeFinishResource(g, e.origin(), time, e.exitStatus(), e.createdVersion(),
+                    e.metadata());
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * {@code finish-get} and {@code finish-put}: origin, time, exit_status, version (a map with
+     * sorted keys, {@code null} when there is none, as Go's nil map), metadata (omitted when empty).
+     */
+    private static void writeFinishResource(JsonGenerator g, Origin origin, long time, int exitStatus,
+            Version version, List<MetadataField> metadata) {
+        writeOrigin(g, origin);
+        writeTime(g, time);
+        g.writeName(EXIT_STATUS);
+        g.writeNumber(exitStatus);
+        g.writeName(VERSION);
+        if (version == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            for (Map.Entry<String, String> field : new TreeMap<>(version.fields()).entrySet()) {
+                g.writeStringProperty(field.getKey(), field.getValue());
+            }
+            g.writeEndObject();
+        }
+        if (!metadata.isEmpty()) {
+            g.writeName(METADATA);
+            g.writeStartArray();
+            for (MetadataField field : metadata) {
+                g.writeStartObject();
+                g.writeStringProperty("name", field.name());
+                g.writeStringProperty("value", field.value());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /** A plan as the engine stores it ({@code BuildPlan}): id, kind, name unless null, children unless none. */
+    private static void writePlan(JsonGenerator g, BuildPlan plan) {
+        g.writeStartObject();
+        g.writeStringProperty("id", plan.id());
+        g.writeStringProperty("kind", plan.kind());
+        if (plan.name() != null) {
+            g.writeStringProperty("name", plan.name());
+        }
+        if (!plan.children().isEmpty()) {
+            g.writeName("children");
+            g.writeStartArray();
+            for (BuildPlan child : plan.children()) {
+                writePlan(g, child);
+            }
+            g.writeEndArray();
         }
         g.writeEndObject();
     }

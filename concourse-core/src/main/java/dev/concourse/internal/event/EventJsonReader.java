@@ -1,12 +1,17 @@
 package dev.concourse.internal.event;
 
+import dev.concourse.BuildPlan;
 import dev.concourse.BuildStatus;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.Origin;
 import dev.concourse.event.TaskSummary;
+import dev.concourse.resource.MetadataField;
+import dev.concourse.resource.Version;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -20,11 +25,14 @@ final class EventJsonReader {
     /** Reads the data object out of the middle of an envelope, so what follows it is not "trailing". */
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
     /** The event types this reads, for error messages. */
     private static final List<String> TYPES = List.of("status", "log", "error", "initialize-task", "start-task",
-            "finish-task", "initialize", "start", "finish", "waiting-for-worker", "selected-worker");
+            "finish-task", "initialize", "start", "finish", "waiting-for-worker", "selected-worker",
+            "set-pipeline-changed", "across-substeps", "initialize-get", "start-get", "finish-get", "initialize-put",
+            "start-put", "finish-put");
 
     private EventJsonReader() {
     }
@@ -102,6 +110,10 @@ final class EventJsonReader {
                 case "selected_worker" -> d.worker = p.getString();
                 case "exit_status" -> d.exitStatus = p.getIntValue();
                 case "succeeded" -> d.succeeded = p.getBooleanValue();
+                case "changed" -> d.changed = p.getBooleanValue();
+                case "substeps" -> d.substeps = readSubsteps(p);
+                case "version" -> d.version = readVersion(p);
+                case "metadata" -> d.metadata = readMetadata(p);
                 case "config" -> d.config = readConfig(p);
                 default -> p.skipChildren();
             }
@@ -119,13 +131,24 @@ final class EventJsonReader {
             case "finish" -> new BuildEvent.Finish(time, d.origin, d.succeeded);
             case "waiting-for-worker" -> new BuildEvent.WaitingForWorker(time, d.origin);
             case "selected-worker" -> new BuildEvent.SelectedWorker(time, d.origin, d.worker);
+            case "set-pipeline-changed" -> new BuildEvent.SetPipelineChanged(time, d.origin, d.changed);
+            case "across-substeps" -> new BuildEvent.AcrossSubsteps(time, d.origin, d.substeps);
+            case "initialize-get" -> new BuildEvent.InitializeGet(time, d.origin);
+            case "start-get" -> new BuildEvent.StartGet(time, d.origin);
+            case "finish-get" -> new BuildEvent.FinishGet(time, d.origin, d.exitStatus, d.version, d.metadata);
+            case "initialize-put" -> new BuildEvent.InitializePut(time, d.origin);
+            case "start-put" -> new BuildEvent.StartPut(time, d.origin);
+            case "finish-put" -> new BuildEvent.FinishPut(time, d.origin, d.exitStatus, d.version, d.metadata);
             default -> throw unknownType(type);
         };
     }
 
     private static String versionOf(String type) {
         return switch (type) {
-            case "status", "initialize", "start", "finish", "waiting-for-worker", "selected-worker" -> "1.0";
+            case "status", "initialize", "start", "finish", "waiting-for-worker", "selected-worker",
+                    "set-pipeline-changed", "across-substeps", "start-get", "start-put" -> "1.0";
+            case "initialize-get", "initialize-put" -> "2.0";
+            case "finish-get", "finish-put" -> "5.1";
             case "log" -> "5.1";
             case "error" -> "4.1";
             case "initialize-task", "finish-task" -> "4.0";
@@ -229,6 +252,105 @@ final class EventJsonReader {
         return new TaskSummary(platform, image, path, args, dir, inputs);
     }
 
+    private static List<BuildEvent.AcrossSubsteps.Substep> readSubsteps(JsonParser p) {
+        expectArray(p, "substeps");
+        List<BuildEvent.AcrossSubsteps.Substep> substeps = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            expectObject(p, "substep");
+            BuildPlan step = null;
+            List<Object> values = List.of();
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                if (p.nextToken() == JsonToken.VALUE_NULL) {
+                    continue;
+                }
+                switch (name) {
+                    case "step" -> step = readPlan(p);
+                    case "values" -> {
+                        expectArray(p, "values");
+                        List<Object> read = new ArrayList<>();
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            read.add(MAPPER.readValue(p, Object.class));
+                        }
+                        values = read;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (step == null) {
+                throw new EventDecodingException("cannot decode build event: an across substep needs a \"step\"");
+            }
+            substeps.add(new BuildEvent.AcrossSubsteps.Substep(step, values));
+        }
+        return substeps;
+    }
+
+    /** A resource version: an object of strings ({@code atc.Version}); a null field is an empty string, as in Go. */
+    private static Version readVersion(JsonParser p) {
+        expectObject(p, "version");
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            JsonToken token = p.nextToken();
+            if (token == JsonToken.VALUE_NULL) {
+                fields.put(name, "");
+            } else if (token == JsonToken.VALUE_STRING) {
+                fields.put(name, p.getString());
+            } else {
+                throw new EventDecodingException("cannot decode build event: version field \"" + name
+                        + "\" must be a string, got " + token);
+            }
+        }
+        return new Version(fields);
+    }
+
+    /** Resource metadata: {@code [{"name": ..., "value": ...}]}. */
+    private static List<MetadataField> readMetadata(JsonParser p) {
+        expectArray(p, "metadata");
+        List<MetadataField> metadata = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            expectObject(p, "metadata field");
+            String name = "";
+            String value = "";
+            for (String key = p.nextName(); key != null; key = p.nextName()) {
+                if (p.nextToken() == JsonToken.VALUE_NULL) {
+                    continue;
+                }
+                switch (key) {
+                    case "name" -> name = p.getString();
+                    case "value" -> value = p.getString();
+                    default -> p.skipChildren();
+                }
+            }
+            metadata.add(new MetadataField(name, value));
+        }
+        return metadata;
+    }
+
+    private static BuildPlan readPlan(JsonParser p) {
+        expectObject(p, "plan");
+        String id = "";
+        String kind = "";
+        String name = null;
+        List<BuildPlan> children = new ArrayList<>();
+        for (String key = p.nextName(); key != null; key = p.nextName()) {
+            if (p.nextToken() == JsonToken.VALUE_NULL) {
+                continue;
+            }
+            switch (key) {
+                case "id" -> id = p.getString();
+                case "kind" -> kind = p.getString();
+                case "name" -> name = p.getString();
+                case "children" -> {
+                    expectArray(p, "children");
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        children.add(readPlan(p));
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return new BuildPlan(id, kind, name, children);
+    }
+
     private static List<String> readStrings(JsonParser p) {
         expectArray(p, "args");
         List<String> values = new ArrayList<>();
@@ -297,6 +419,10 @@ final class EventJsonReader {
         String worker = "";
         int exitStatus;
         boolean succeeded;
+        boolean changed;
+        List<BuildEvent.AcrossSubsteps.Substep> substeps = List.of();
+        Version version;
+        List<MetadataField> metadata = List.of();
         TaskSummary config;
 
         TaskSummary config() {

@@ -20,6 +20,28 @@ final class ArtifactFiles {
     }
 
     /**
+     * The bytes of {@code file}, written as {@code ARTIFACT/PATH}, read from the build's artifacts,
+     * with Concourse's messages for a path without artifact, an unknown artifact and a missing file,
+     * each followed by what to do.
+     *
+     * @param step the step reading it, for messages: {@code load_var(version)}
+     */
+    static byte[] fromArtifact(RunContext run, String file, int maxBytes, String step) {
+        String[] segments = file == null ? new String[0] : file.split("/", 2);
+        if (segments.length != 2 || segments[0].isEmpty() || segments[1].isEmpty()) {
+            throw new StepFailure("file '" + file + "' does not specify where the file lives; " + step
+                    + " needs it written as ARTIFACT/PATH, such as repo/ci/version.json");
+        }
+        String artifact = segments[0];
+        Volume volume = run.artifacts.find(artifact).orElseThrow(() -> new StepFailure(
+                "unknown artifact source: '" + artifact + "' in file path '" + file + "'; a get step or a task "
+                        + "output named '" + artifact + "' must come before " + step));
+        return read(volume, segments[1], maxBytes).orElseThrow(() -> new StepFailure(
+                "file '" + segments[1] + "' not found within artifact '" + artifact + "'; check the path " + step
+                        + " reads"));
+    }
+
+    /**
      * The file's bytes, or empty when there is no file at {@code path}.
      *
      * @throws StepFailure if the file is larger than {@code maxBytes} or the stream is not a tar
@@ -68,7 +90,7 @@ final class ArtifactFiles {
     private static byte[] content(InputStream in, long size, int maxBytes, String path) throws IOException {
         if (size > maxBytes || size < 0) {
             throw new StepFailure("'" + path + "' is " + size + " bytes, more than the " + maxBytes
-                    + " bytes a config file may have");
+                    + " bytes this step reads from a file");
         }
         byte[] data = in.readNBytes((int) size);
         if (data.length < size) {

@@ -1,5 +1,7 @@
 package dev.concourse.internal.exec;
 
+import dev.concourse.internal.config.Frozen;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,16 +13,25 @@ import java.util.Objects;
  * @param pipeline  the pipeline, or null for a one-off build
  * @param job       the job, or null for a one-off build
  * @param jobId     the job's id, 0 for a one-off build (which then gets no persistent task caches)
+ * @param pipelineInstanceVars the pipeline's instance vars, empty for an ordinary pipeline or a
+ *                  one-off build ({@code set_pipeline: self} keeps them)
  */
-public record BuildMetadata(long buildId, String buildName, String team, String pipeline, String job, long jobId) {
+public record BuildMetadata(long buildId, String buildName, String team, String pipeline, String job, long jobId,
+        Map<String, Object> pipelineInstanceVars) {
 
     public BuildMetadata {
         Objects.requireNonNull(buildName, "buildName");
         Objects.requireNonNull(team, "team");
+        pipelineInstanceVars = Frozen.map(pipelineInstanceVars);
+    }
+
+    /** A build of a pipeline without instance vars, or a one-off build. */
+    public BuildMetadata(long buildId, String buildName, String team, String pipeline, String job, long jobId) {
+        this(buildId, buildName, team, pipeline, job, jobId, Map.of());
     }
 
     /** A short description for messages: {@code build main/ci/unit #12} or {@code one-off build 7}. */
-    String describe() {
+    public String describe() {
         if (job == null) {
             return "one-off build " + buildName;
         }

@@ -2,7 +2,11 @@ package dev.concourse.internal.exec;
 
 import dev.concourse.BuildStatus;
 import dev.concourse.internal.event.BuildEventSink;
+import dev.concourse.internal.redact.SecretTracker;
+import dev.concourse.resource.Version;
 import dev.concourse.spi.runtime.Volume;
+import dev.concourse.vars.StaticVariables;
+import dev.concourse.vars.Variables;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,19 +33,49 @@ public final class BuildRun implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
 
     /**
-     * @param env               the engine's environment
-     * @param meta              the build
-     * @param events            where step events go
-     * @param initialArtifacts  artifacts the build starts with (the inputs of a one-off build); the
-     *                          caller owns these volumes, {@link #close()} leaves them alone
+     * A run without credentials: {@code ((vars))} other than local ones are undefined.
+     *
+     * @see #BuildRun(ExecEnvironment, BuildMetadata, BuildEventSink, Map, Variables, SecretTracker)
      */
     public BuildRun(ExecEnvironment env, BuildMetadata meta, BuildEventSink events,
             Map<String, Volume> initialArtifacts) {
+        this(env, meta, events, initialArtifacts, StaticVariables.empty(), new SecretTracker());
+    }
+
+    /**
+     * @param env               the engine's environment
+     * @param meta              the build
+     * @param events            where step events go; give it redacting with {@code tracker}
+     * @param initialArtifacts  artifacts the build starts with (the inputs of a one-off build); the
+     *                          caller owns these volumes, {@link #close()} leaves them alone
+     * @param credentials       the build's credential vars: what {@code ((vars))} other than local
+     *                          ones ({@code ((.:name))}) resolve against when a step runs
+     * @param tracker           the build's secrets; {@code load_var} adds the values it loads
+     *                          (unless {@code reveal: true}), as {@code credentials} adds those it
+     *                          finds
+     */
+    public BuildRun(ExecEnvironment env, BuildMetadata meta, BuildEventSink events,
+            Map<String, Volume> initialArtifacts, Variables credentials, SecretTracker tracker) {
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(meta, "meta");
         Objects.requireNonNull(events, "events");
+        BuildVariables vars = BuildVariables.root(Objects.requireNonNull(credentials, "credentials"),
+                Objects.requireNonNull(tracker, "tracker"));
         this.context = new RunContext(env, meta, events, new ArtifactRepository(Map.copyOf(initialArtifacts)),
-                this::abort);
+                vars, this::abort);
+    }
+
+    /**
+     * Gives the build the versions of its inputs, by get step name, as the scheduler resolved and
+     * recorded them: those get steps fetch exactly these versions and record nothing. Gets not named
+     * here pick their version themselves (see {@code GetExecution}). Call before {@link #run}.
+     */
+    public void useInputs(Map<String, Version> inputs) {
+        Objects.requireNonNull(inputs, "inputs");
+        if (started.get()) {
+            throw new IllegalStateException(context.meta.describe() + " is running already; give it its inputs before");
+        }
+        context.resources.useInputs(inputs);
     }
 
     /**

@@ -20,9 +20,13 @@ import java.util.concurrent.Executor;
  *                          run): the engine gives one virtual thread per task
  * @param abortGracePeriod  how long an aborted or timed-out process has between TERMINATE and KILL
  * @param externalUrl       the engine's URL, given to tasks as {@code ATC_EXTERNAL_URL}, or null
+ * @param pipelines         where {@code set_pipeline} steps save pipelines
+ * @param resources         what {@code get} and {@code put} steps use (storage, checks, resource
+ *                          types), or null for an executor without an engine, whose gets and puts error
  */
 public record ExecEnvironment(ContainerRuntime runtime, List<PlacementStrategy> placement, EngineClock clock,
-        Executor executor, Duration abortGracePeriod, String externalUrl) {
+        Executor executor, Duration abortGracePeriod, String externalUrl, PipelineSetter pipelines,
+        EngineResources resources) {
 
     public ExecEnvironment {
         Objects.requireNonNull(runtime, "runtime");
@@ -33,5 +37,18 @@ public record ExecEnvironment(ContainerRuntime runtime, List<PlacementStrategy> 
         if (abortGracePeriod.isNegative()) {
             throw new IllegalArgumentException("abortGracePeriod must not be negative: " + abortGracePeriod);
         }
+        Objects.requireNonNull(pipelines, "pipelines");
+    }
+
+    /** An environment without resources: its get and put steps error. */
+    public ExecEnvironment(ContainerRuntime runtime, List<PlacementStrategy> placement, EngineClock clock,
+            Executor executor, Duration abortGracePeriod, String externalUrl, PipelineSetter pipelines) {
+        this(runtime, placement, clock, executor, abortGracePeriod, externalUrl, pipelines, null);
+    }
+
+    /** An environment whose {@code set_pipeline} steps error: {@link PipelineSetter#UNAVAILABLE}. */
+    public ExecEnvironment(ContainerRuntime runtime, List<PlacementStrategy> placement, EngineClock clock,
+            Executor executor, Duration abortGracePeriod, String externalUrl) {
+        this(runtime, placement, clock, executor, abortGracePeriod, externalUrl, PipelineSetter.UNAVAILABLE);
     }
 }

@@ -57,6 +57,12 @@ final class LogStream extends OutputStream {
         emit(out);
     }
 
+    /** Writes text of the executor's own (what a step reports), as UTF-8. */
+    void print(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        write(bytes, 0, bytes.length);
+    }
+
     /** Emits what is left, an incomplete character as U+FFFD. */
     @Override
     public synchronized void close() {

@@ -1,6 +1,5 @@
 package dev.concourse.internal.exec;
 
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -8,32 +7,52 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code in_parallel} ({@code atc/exec/in_parallel.go}): steps start in order, at most
- * {@code limit} at a time (all when 0); with {@code fail_fast} the first step that does not
- * succeed cancels the others and no further step starts. Cancellations of the branches are not
- * errors of the whole; it fails if any branch failed, errors if any branch errored, and is
- * cancelled when its own context is.
+ * Concourse's {@code parallelExecutor} ({@code atc/exec/in_parallel.go}), behind
+ * {@code in_parallel} and each level of {@code across}: branches start in order, at most
+ * {@code limit} at a time; with {@code fail_fast} the first branch that does not succeed cancels
+ * the others and no further branch starts. Cancellations of the branches are not errors of the
+ * whole; it fails if any branch failed, errors if any branch errored, and is cancelled when its
+ * own context is.
  */
 final class ParallelSteps {
     private final StepRunner runner;
     private final RunContext run;
+
+    /** One branch: runs with the context it is given (cancelled by fail-fast siblings). */
+    interface Branch {
+        Result run(int index, Cancellation ctx);
+    }
 
     ParallelSteps(StepRunner runner, RunContext run) {
         this.runner = runner;
         this.run = run;
     }
 
+    /** {@code in_parallel}: all steps at once when {@code limit} is 0. */
     Result run(PlanNode.InParallel node, Cancellation ctx) {
-        List<PlanNode> steps = node.steps();
-        int count = steps.size();
-        int limit = node.limit() < 1 ? count : Math.min(node.limit(), count);
-        Semaphore slots = new Semaphore(Math.max(limit, 1));
+        int count = node.steps().size();
+        int limit = node.limit() < 1 ? count : node.limit();
+        return run("in_parallel", node.id(), count, limit, node.failFast(),
+                (i, branches) -> runner.runGuarded(node.steps().get(i), branches), ctx);
+    }
+
+    /**
+     * Runs {@code count} branches.
+     *
+     * @param kind   the step kind, for messages
+     * @param nodeId the plan id of the step, the origin of an error starting a branch
+     * @param limit  how many run at once (at least one)
+     */
+    Result run(String kind, String nodeId, int count, int limit, boolean failFast, Branch branch,
+            Cancellation ctx) {
+        Semaphore slots = new Semaphore(Math.max(1, Math.min(limit, count)));
         BlockingQueue<Result> results = new ArrayBlockingQueue<>(Math.max(count, 1));
         AtomicInteger failures = new AtomicInteger();
         int started = 0;
 
         try (Cancellation branches = ctx.child()) {
-            for (PlanNode step : steps) {
+            for (int i = 0; i < count; i++) {
+                int index = i;
                 Waits.acquire(slots, run);
                 if (branches.isCancelled()) {
                     slots.release();
@@ -43,11 +62,11 @@ final class ParallelSteps {
                     run.env.executor().execute(() -> {
                         Result result = Result.FAILED;
                         try {
-                            result = runner.runGuarded(step, branches);
+                            result = branch.run(index, branches);
                         } finally {
                             if (result.hasError() || !result.ok()) {
                                 failures.incrementAndGet();
-                                if (node.failFast()) {
+                                if (failFast) {
                                     branches.cancel(Cancellation.Cause.ABORTED);
                                 }
                             }
@@ -57,12 +76,12 @@ final class ParallelSteps {
                     });
                 } catch (RejectedExecutionException e) {
                     slots.release();
-                    String message = "in_parallel could not start step " + step.id() + ": the engine's executor "
-                            + "refused it (" + e.getMessage() + "); is the engine shutting down?";
-                    run.errored(node.id(), message);
+                    String message = kind + " could not start step " + (index + 1) + " of " + count + ": the "
+                            + "engine's executor refused it (" + e.getMessage() + "); is the engine shutting down?";
+                    run.errored(nodeId, message);
                     results.add(Result.error(StepError.message(message)));
                     failures.incrementAndGet();
-                    if (node.failFast()) {
+                    if (failFast) {
                         branches.cancel(Cancellation.Cause.ABORTED);
                     }
                 }

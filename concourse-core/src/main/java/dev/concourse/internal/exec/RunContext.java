@@ -8,8 +8,9 @@ import dev.concourse.spi.scheduling.PlacementStrategy;
 import java.time.Instant;
 
 /**
- * What every step of one build run shares: the environment, the build, its event sink and its
- * artifacts. Thread-safe (the parts are).
+ * What every step of one build run shares: the environment, the build, its event sink, its
+ * artifacts, and the vars of the scope the step runs in ({@link #withVars} makes the context of
+ * an {@code across} substep, which differs only in that). Thread-safe (the parts are).
  */
 final class RunContext {
     final ExecEnvironment env;
@@ -18,20 +19,43 @@ final class RunContext {
     final WorkerWaits workerWaits;
     /** The environment's placement chain as one strategy; volume-locality when it is empty. */
     final PlacementStrategy placement;
+    /** The vars of this scope: local vars over the build's credential vars. */
+    final BuildVariables vars;
+    /** What the build's get and put steps share (its pipeline, resolved inputs, put results). */
+    final ResourceRun resources;
     private final BuildEventSink sink;
     private final Runnable abortBuild;
 
     RunContext(ExecEnvironment env, BuildMetadata meta, BuildEventSink sink, ArtifactRepository artifacts,
-            Runnable abortBuild) {
+            BuildVariables vars, Runnable abortBuild) {
         this.env = env;
         this.meta = meta;
         this.sink = sink;
         this.artifacts = artifacts;
+        this.vars = vars;
         this.abortBuild = abortBuild;
+        this.resources = new ResourceRun();
         this.workerWaits = new WorkerWaits();
         this.placement = env.placement().isEmpty()
                 ? PlacementStrategies.volumeLocality()
                 : PlacementStrategies.chain(env.placement().toArray(PlacementStrategy[]::new));
+    }
+
+    private RunContext(RunContext shared, BuildVariables vars) {
+        this.env = shared.env;
+        this.meta = shared.meta;
+        this.sink = shared.sink;
+        this.artifacts = shared.artifacts;
+        this.abortBuild = shared.abortBuild;
+        this.workerWaits = shared.workerWaits;
+        this.placement = shared.placement;
+        this.resources = shared.resources;
+        this.vars = vars;
+    }
+
+    /** This context with other vars (a child scope). */
+    RunContext withVars(BuildVariables scope) {
+        return new RunContext(this, scope);
     }
 
     Instant now() {

@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs plan nodes: dispatches core steps to their executions and runs {@code do}, {@code try},
  * {@code attempts} and {@code timeout} itself, with the semantics of Concourse's
- * {@code atc/exec} (files named on each method). Hooks and {@code in_parallel} have classes of
- * their own.
+ * {@code atc/exec} (files named on each method). Hooks, {@code in_parallel} and {@code across}
+ * have classes of their own. A runner belongs to one scope of vars: {@code across} makes a runner
+ * for each substep's scope.
  */
 final class StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
@@ -28,6 +29,11 @@ final class StepRunner {
     Result run(PlanNode node, Cancellation ctx) {
         return switch (node) {
             case PlanNode.Task task -> new TaskExecution(run, task).run(ctx);
+            case PlanNode.Get get -> new GetExecution(run, get).run(ctx);
+            case PlanNode.Put put -> new PutExecution(run, put).run(ctx);
+            case PlanNode.LoadVar loadVar -> new LoadVarExecution(run, loadVar).run(ctx);
+            case PlanNode.SetPipeline setPipeline -> new SetPipelineExecution(run, setPipeline).run(ctx);
+            case PlanNode.Across across -> new AcrossExecution(run, across, parallel).run(ctx);
             case PlanNode.Unsupported unsupported -> UnsupportedSteps.run(run, unsupported, ctx);
             case PlanNode.Do d -> runDo(d.steps(), ctx);
             case PlanNode.InParallel p -> parallel.run(p, ctx);
@@ -86,13 +92,18 @@ final class StepRunner {
 
     /**
      * {@code timeout}: the step runs under a deadline; when it passes the step is cancelled and
-     * the result is a failure, not an error ({@code atc/exec/timeout_step.go}). An invalid
-     * duration is an error (reported here; Concourse returns it without an event).
+     * the result is a failure, not an error ({@code atc/exec/timeout_step.go}). The duration may
+     * be a {@code ((var))}, interpolated when the step starts. An invalid duration is an error
+     * (reported here; Concourse returns it without an event).
      */
     private Result runTimeout(PlanNode.Timeout node, Cancellation ctx) {
         Duration duration;
         try {
-            duration = GoDuration.parse(node.duration());
+            String text = StepVars.string(run, node.duration(), "the timeout");
+            duration = GoDuration.parse(text);
+        } catch (StepFailure e) {
+            run.errored(node.id(), e.getMessage());
+            return Result.error(StepError.message(e.getMessage()));
         } catch (IllegalArgumentException e) {
             String message = "invalid timeout '" + node.duration() + "': " + e.getMessage()
                     + "; write a duration such as 90s, 10m or 1h30m";

@@ -7,8 +7,12 @@ import dev.concourse.config.TaskConfig;
 import dev.concourse.config.TaskConfigLoader;
 import dev.concourse.config.TaskStep;
 import dev.concourse.event.TaskSummary;
+import dev.concourse.internal.config.ModelWriter;
+import dev.concourse.internal.config.read.ConfigReading;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.vars.StaticVariables;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +24,15 @@ import java.util.stream.Collectors;
  * The config a task step runs, as Concourse's chain of config sources builds it
  * ({@code atc/exec/task_config_source.go}): inline, or read from {@code file:} (first path
  * segment the artifact, the rest the path inside it) and interpolated with the step's
- * {@code vars}; then the step's {@code container_limits} override the config's field by field and
- * its {@code params} override the config's.
+ * {@code vars} (vars it does not give stay); then the step's {@code container_limits} override the
+ * config's field by field and its {@code params} override the config's; then the whole config is
+ * interpolated with the build's vars (local vars, credentials, var sources), every var required,
+ * and validated again.
  */
 final class TaskConfigResolver {
     /** Task configs are small; a larger file is a mistake, not a config. */
     static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private TaskConfigResolver() {
     }
@@ -39,7 +46,53 @@ final class TaskConfigResolver {
         } else {
             throw new StepFailure("task '" + step.name() + "' has neither 'file:' nor 'config:'; give it one of them");
         }
-        return override(base, step);
+        return interpolate(run, step, override(base, step));
+    }
+
+    /**
+     * Concourse's last {@code InterpolateTemplateConfigSource}: the config as plain data,
+     * interpolated, bound and validated again. A config without {@code ((} is used as it is.
+     */
+    private static TaskConfig interpolate(RunContext run, TaskStep step, TaskConfig config) {
+        Object tree = ModelWriter.task(config);
+        String before = json(tree, step);
+        if (!before.contains("((")) {
+            return config;
+        }
+        String what = "task config of task '" + step.name() + "'";
+        String json = json(numbersAsWritten(StepVars.tree(run, tree, what)), step);
+        ConfigReading.Read<TaskConfig> read = ConfigReading.task(what, json, true, ConfigReading.Options.DEFAULT);
+        String errors = read.findings().stream().filter(ConfigFinding::isError).map(ConfigFinding::toString)
+                .collect(Collectors.joining("; "));
+        if (read.config() == null || !errors.isEmpty()) {
+            throw new StepFailure(what + " is not valid once its vars are interpolated: " + errors);
+        }
+        return read.config();
+    }
+
+    /**
+     * Params whose vars held numbers keep the number's text ({@code 0.50} stays {@code 0.50}), as
+     * Concourse's {@code CoercedString} reads a {@code json.Number}; binding would go through a
+     * double.
+     */
+    private static Object numbersAsWritten(Object config) {
+        if (!(config instanceof Map<?, ?> map) || !(map.get("params") instanceof Map<?, ?> params)) {
+            return config;
+        }
+        Map<Object, Object> coerced = new LinkedHashMap<>();
+        params.forEach((k, v) -> coerced.put(k, v instanceof Number n ? n.toString() : v));
+        Map<Object, Object> out = new LinkedHashMap<>(map);
+        out.put("params", coerced);
+        return out;
+    }
+
+    private static String json(Object tree, TaskStep step) {
+        try {
+            return JSON.writeValueAsString(tree);
+        } catch (JacksonException e) {
+            throw new StepFailure("cannot write the config of task '" + step.name() + "' as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
     }
 
     private static TaskConfig fromFile(RunContext run, TaskStep step) {
@@ -65,11 +118,11 @@ final class TaskConfigResolver {
         } catch (CharacterCodingException e) {
             throw new StepFailure("task config '" + file + "' is not UTF-8 text; save it as UTF-8", e);
         }
-        // Concourse interpolates the step's vars first and credentials second, failing on any
-        // var left undefined; without credential managers yet, the step's vars are all there is.
+        // Concourse interpolates the step's vars first, leaving the others for the build's vars,
+        // which may fill a var the step's vars refer to (vars: {token: ((github-token))}).
         LoadResult<TaskConfig> loaded = TaskConfigLoader.create()
                 .withVariables(StaticVariables.of(step.vars()))
-                .expectAllVars(true)
+                .expectAllVars(false)
                 .load(file, text);
         if (!loaded.isValid()) {
             String problems = loaded.errors().stream().map(ConfigFinding::toString).collect(Collectors.joining("; "));

@@ -140,7 +140,8 @@ final class TaskExecution {
         }
         Duration timeout;
         try {
-            timeout = GoDuration.parse(step.timeout());
+            timeout = GoDuration.parse(StepVars.string(run, step.timeout(), "the timeout of task '" + step.name()
+                    + "'"));
         } catch (IllegalArgumentException e) {
             throw new StepFailure("parse timeout: " + e.getMessage() + "; task '" + step.name()
                     + "' needs a duration such as 90s, 10m or 1h30m");

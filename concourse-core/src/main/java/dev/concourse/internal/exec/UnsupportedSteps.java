@@ -1,10 +1,9 @@
 package dev.concourse.internal.exec;
 
 /**
- * TEMPORARY: get, put, set_pipeline, load_var, run and across need resources and build vars,
- * which arrive with the next version of the executor. Until then they are planned like Concourse
- * plans them (so plan ids and the described plan stay the same) and error when they run. This
- * class goes away when they are implemented.
+ * TEMPORARY: run needs prototypes. Until they arrive it is planned like Concourse plans it (so
+ * plan ids and the described plan stay the same) and errors when it runs. This class goes away
+ * when it is implemented.
  */
 final class UnsupportedSteps {
 
@@ -16,15 +15,8 @@ final class UnsupportedSteps {
             return Result.cancelled(ctx.cause().orElseThrow());
         }
         String message = switch (node.kind()) {
-            case "get", "put" -> "the " + node.kind() + " step needs resource support, which is not in this "
-                    + "version yet; remove " + node.kind() + "(" + node.name() + ") from the plan or pass the "
-                    + "artifact to the build as an input";
-            case "set_pipeline" -> "the set_pipeline step is not in this version yet; set pipeline '" + node.name()
-                    + "' through the engine's pipeline API instead";
-            case "load_var" -> "the load_var step needs build vars, which are not in this version yet; pass '"
-                    + node.name() + "' as a static var instead";
-            case "across" -> "the across step needs build vars, which are not in this version yet; write one "
-                    + "step per value instead";
+            case "run" -> "the run step needs prototypes, which are not in this version yet; use a task step "
+                    + "instead";
             default -> "the " + node.kind() + " step is not in this version yet";
         };
         run.errored(node.id(), message);

@@ -18,11 +18,22 @@
  *       silently);</li>
  *   <li>a step cancelled before it started emits nothing (Concourse's next step may report
  *       {@code interrupted});</li>
- *   <li>a task file is interpolated with the step's {@code vars} only, failing on undefined vars
- *       (credential managers come later); inline configs are used as set;</li>
- *   <li>get, put, set_pipeline, load_var, run and across are planned but error when run, until
- *       resources and build vars arrive ({@code UnsupportedSteps}).</li>
+ *   <li>{@code set_pipeline} does not print the diff of the configs, and the record of which job
+ *       set a pipeline (for automatic archiving) is kept by the engine in memory;</li>
+ *   <li>the substeps of {@code across} in the {@code across-substeps} event carry this engine's
+ *       plan shape ({@code BuildPlan}), not Concourse's public plan JSON;</li>
+ *   <li>{@code get} and {@code put} pick their worker before {@code start-get} and fetch custom
+ *       types' images without {@code image-check}/{@code image-get} events; without a scheduler,
+ *       a get resolves its version when it runs (checking first when none is saved) unless the
+ *       build was given its inputs ({@code BuildRun.useInputs}); there are no resource caches;</li>
+ *   <li>run is planned but errors when run, until prototypes arrive ({@code UnsupportedSteps}).</li>
  * </ul>
+ *
+ * <p>Vars: each build has {@code BuildVariables}, local vars ({@code ((.:name))}) in scopes over
+ * the credential vars the engine gives {@code BuildRun}; steps interpolate what they use when they
+ * start ({@code StepVars}), every var required, and nothing interpolated is stored. The engine
+ * owns everything outside the build: {@code set_pipeline} saves through {@link
+ * dev.concourse.internal.exec.PipelineSetter}, which the engine implements.
  * Like Concourse, {@code on_abort} and {@code on_error} hooks (and {@code ensure} after a
  * cancellation) run detached from the build's cancellation, so aborting the build again does not
  * stop them.

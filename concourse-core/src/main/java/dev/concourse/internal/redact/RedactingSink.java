@@ -85,6 +85,16 @@ public final class RedactingSink implements BuildEventSink {
             case BuildEvent.Finish e -> flushThenEmit(e.origin(), e);
             case BuildEvent.WaitingForWorker e -> flushThenEmit(e.origin(), e);
             case BuildEvent.SelectedWorker e -> flushThenEmit(e.origin(), e);
+            case BuildEvent.SetPipelineChanged e -> flushThenEmit(e.origin(), e);
+            // Across values are not secrets (Concourse shows them as they are).
+            case BuildEvent.AcrossSubsteps e -> flushThenEmit(e.origin(), e);
+            // Versions and metadata are shown as the resource reported them, as in Concourse.
+            case BuildEvent.InitializeGet e -> flushThenEmit(e.origin(), e);
+            case BuildEvent.StartGet e -> flushThenEmit(e.origin(), e);
+            case BuildEvent.FinishGet e -> flushThenEmit(e.origin(), e);
+            case BuildEvent.InitializePut e -> flushThenEmit(e.origin(), e);
+            case BuildEvent.StartPut e -> flushThenEmit(e.origin(), e);
+            case BuildEvent.FinishPut e -> flushThenEmit(e.origin(), e);
         }
     }
 

@@ -3,15 +3,19 @@ package dev.concourse.internal.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.concourse.BuildPlan;
 import dev.concourse.BuildStatus;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.Origin;
 import dev.concourse.event.SequencedEvent;
 import dev.concourse.event.TaskSummary;
+import dev.concourse.resource.MetadataField;
+import dev.concourse.resource.Version;
 import dev.concourse.spi.storage.StoredEvent;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,7 +88,56 @@ class EventJsonTest {
                                 + "\"origin\":{\"id\":\"5f3a\"}}}"),
                 Arguments.of(new BuildEvent.SelectedWorker(T, STEP, "local"),
                         "{\"event\":\"selected-worker\",\"version\":\"1.0\",\"data\":{\"time\":1700000000,"
-                                + "\"origin\":{\"id\":\"5f3a\"},\"selected_worker\":\"local\"}}"));
+                                + "\"origin\":{\"id\":\"5f3a\"},\"selected_worker\":\"local\"}}"),
+                // Concourse's struct is {origin, changed}; the time is ours, after them.
+                Arguments.of(new BuildEvent.SetPipelineChanged(T, STEP, true),
+                        "{\"event\":\"set-pipeline-changed\",\"version\":\"1.0\",\"data\":{"
+                                + "\"origin\":{\"id\":\"5f3a\"},\"changed\":true,\"time\":1700000000}}"),
+                Arguments.of(new BuildEvent.AcrossSubsteps(T, STEP, List.of(
+                        new BuildEvent.AcrossSubsteps.Substep(new BuildPlan("5f3a/0/0", "task", "unit-linux",
+                                List.of()), java.util.Arrays.asList("linux", 1, null)),
+                        new BuildEvent.AcrossSubsteps.Substep(new BuildPlan("5f3a/1/0", "try", null,
+                                List.of(new BuildPlan("5f3a/1/1", "task", "unit", List.of()))),
+                                List.of(java.util.Map.of("os", "darwin"), List.of(true))))),
+                        "{\"event\":\"across-substeps\",\"version\":\"1.0\",\"data\":{\"time\":1700000000,"
+                                + "\"origin\":{\"id\":\"5f3a\"},\"substeps\":["
+                                + "{\"step\":{\"id\":\"5f3a/0/0\",\"kind\":\"task\",\"name\":\"unit-linux\"},"
+                                + "\"values\":[\"linux\",1,null]},"
+                                + "{\"step\":{\"id\":\"5f3a/1/0\",\"kind\":\"try\",\"children\":["
+                                + "{\"id\":\"5f3a/1/1\",\"kind\":\"task\",\"name\":\"unit\"}]},"
+                                + "\"values\":[{\"os\":\"darwin\"},[true]]}]}}"),
+                // get and put: time omitempty on initialize and start, as for the generic steps.
+                Arguments.of(new BuildEvent.InitializeGet(T, STEP),
+                        "{\"event\":\"initialize-get\",\"version\":\"2.0\",\"data\":{\"origin\":{\"id\":\"5f3a\"},"
+                                + "\"time\":1700000000}}"),
+                Arguments.of(new BuildEvent.InitializeGet(Instant.EPOCH, STEP),
+                        "{\"event\":\"initialize-get\",\"version\":\"2.0\",\"data\":{\"origin\":{\"id\":\"5f3a\"}}}"),
+                Arguments.of(new BuildEvent.StartGet(T, STEP),
+                        "{\"event\":\"start-get\",\"version\":\"1.0\",\"data\":{\"origin\":{\"id\":\"5f3a\"},"
+                                + "\"time\":1700000000}}"),
+                // Version keys sorted as Go writes maps; metadata in the order reported.
+                Arguments.of(new BuildEvent.FinishGet(T, STEP, 0, new Version(Map.of("ref", "61cebf", "branch", "main")),
+                        List.of(new MetadataField("message", "fix"), new MetadataField("author", "ann"))),
+                        "{\"event\":\"finish-get\",\"version\":\"5.1\",\"data\":{\"origin\":{\"id\":\"5f3a\"},"
+                                + "\"time\":1700000000,\"exit_status\":0,\"version\":{\"branch\":\"main\",\"ref\":\"61cebf\"},"
+                                + "\"metadata\":[{\"name\":\"message\",\"value\":\"fix\"},"
+                                + "{\"name\":\"author\",\"value\":\"ann\"}]}}"),
+                // A failed script: Go's nil version is null, empty metadata is omitted.
+                Arguments.of(new BuildEvent.FinishGet(T, STEP, 3, null, List.of()),
+                        "{\"event\":\"finish-get\",\"version\":\"5.1\",\"data\":{\"origin\":{\"id\":\"5f3a\"},"
+                                + "\"time\":1700000000,\"exit_status\":3,\"version\":null}}"),
+                Arguments.of(new BuildEvent.InitializePut(T, STEP),
+                        "{\"event\":\"initialize-put\",\"version\":\"2.0\",\"data\":{\"origin\":{\"id\":\"5f3a\"},"
+                                + "\"time\":1700000000}}"),
+                Arguments.of(new BuildEvent.StartPut(T, STEP),
+                        "{\"event\":\"start-put\",\"version\":\"1.0\",\"data\":{\"origin\":{\"id\":\"5f3a\"},"
+                                + "\"time\":1700000000}}"),
+                Arguments.of(new BuildEvent.FinishPut(T, STEP, 0, Version.of("version", "2"), List.of()),
+                        "{\"event\":\"finish-put\",\"version\":\"5.1\",\"data\":{\"origin\":{\"id\":\"5f3a\"},"
+                                + "\"time\":1700000000,\"exit_status\":0,\"version\":{\"version\":\"2\"}}}"),
+                Arguments.of(new BuildEvent.FinishPut(T, STEP, 1, null, List.of()),
+                        "{\"event\":\"finish-put\",\"version\":\"5.1\",\"data\":{\"origin\":{\"id\":\"5f3a\"},"
+                                + "\"time\":1700000000,\"exit_status\":1,\"version\":null}}"));
     }
 
     @ParameterizedTest
@@ -103,6 +156,20 @@ class EventJsonTest {
     void everyEventTypeHasAShape() {
         List<Class<?>> covered = concourseShapes().<Class<?>>map(a -> a.get()[0].getClass()).distinct().toList();
         assertThat(covered).containsExactlyInAnyOrder(BuildEvent.class.getPermittedSubclasses());
+    }
+
+    @Test
+    void decodesAFinishGetAsConcourseSendsIt() {
+        // Go key order (data first), event_id, and a version field null in Go's map decoding.
+        String go = "{\"data\":{\"origin\":{\"id\":\"5f3a\"},\"time\":1700000000,\"exit_status\":0,"
+                + "\"version\":{\"ref\":\"abc\",\"tag\":null},\"metadata\":[{\"name\":\"m\",\"value\":\"v\"}]},"
+                + "\"event\":\"finish-get\",\"version\":\"5.1\",\"event_id\":\"9\"}";
+        assertThat(EventJson.decode(go)).isEqualTo(new BuildEvent.FinishGet(T, STEP, 0,
+                new Version(Map.of("ref", "abc", "tag", "")), List.of(new MetadataField("m", "v"))));
+        assertThatThrownBy(() -> EventJson.decode("{\"event\":\"finish-put\",\"version\":\"5.1\",\"data\":{"
+                + "\"version\":{\"n\":1}}}"))
+                .isInstanceOf(EventDecodingException.class)
+                .hasMessageContaining("version field \"n\" must be a string");
     }
 
     @Test
@@ -130,11 +197,12 @@ class EventJsonTest {
 
     @Test
     void rejectsUnknownEventTypeNamingTheKnownOnes() {
-        String json = "{\"event\":\"finish-get\",\"version\":\"5.1\",\"data\":{\"time\":1,\"exit_status\":0}}";
+        String json = "{\"event\":\"image-get\",\"version\":\"1.1\",\"data\":{\"time\":1,\"plan\":{}}}";
         assertThatThrownBy(() -> EventJson.decode(json))
                 .isInstanceOf(EventDecodingException.class)
-                .hasMessageContaining("unknown event type \"finish-get\"")
-                .hasMessageContaining("log, error");
+                .hasMessageContaining("unknown event type \"image-get\"")
+                .hasMessageContaining("log, error")
+                .hasMessageContaining("finish-get, initialize-put");
     }
 
     @Test
@@ -246,6 +314,16 @@ class EventJsonTest {
             case BuildEvent.Finish e -> new BuildEvent.Finish(t, e.origin(), e.succeeded());
             case BuildEvent.WaitingForWorker e -> new BuildEvent.WaitingForWorker(t, e.origin());
             case BuildEvent.SelectedWorker e -> new BuildEvent.SelectedWorker(t, e.origin(), e.worker());
+            case BuildEvent.SetPipelineChanged e -> new BuildEvent.SetPipelineChanged(t, e.origin(), e.changed());
+            case BuildEvent.AcrossSubsteps e -> new BuildEvent.AcrossSubsteps(t, e.origin(), e.substeps());
+            case BuildEvent.InitializeGet e -> new BuildEvent.InitializeGet(t, e.origin());
+            case BuildEvent.StartGet e -> new BuildEvent.StartGet(t, e.origin());
+            case BuildEvent.FinishGet e -> new BuildEvent.FinishGet(t, e.origin(), e.exitStatus(), e.fetchedVersion(),
+                    e.metadata());
+            case BuildEvent.InitializePut e -> new BuildEvent.InitializePut(t, e.origin());
+            case BuildEvent.StartPut e -> new BuildEvent.StartPut(t, e.origin());
+            case BuildEvent.FinishPut e -> new BuildEvent.FinishPut(t, e.origin(), e.exitStatus(), e.createdVersion(),
+                    e.metadata());
         };
     }
 }

@@ -3,9 +3,12 @@ package dev.concourse.internal.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.concourse.BuildPlan;
+import dev.concourse.config.GetStep;
 import dev.concourse.config.JobConfig;
+import dev.concourse.config.Step;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BuildPlannerTest {
@@ -74,6 +77,32 @@ class BuildPlannerTest {
     }
 
     @Test
+    void theImplicitGetIsMadeFromItsPutAndFetchesWhatThePutCreatedAlsoInAcrossSubsteps() {
+        JobConfig job = Jobs.plan("""
+                - put: out
+                  resource: releases
+                  params: {version: "1"}
+                  get_params: {skip_download: true}
+                  tags: [big]
+                  timeout: 5m
+                """);
+
+        PlanNode.Hook hook = (PlanNode.Hook) ((PlanNode.Do) BuildPlanner.plan(job.asStep()).root()).steps().getFirst();
+
+        PlanNode.Put put = (PlanNode.Put) hook.step();
+        PlanNode.Get get = (PlanNode.Get) hook.hook();
+        assertThat(get.versionFrom()).isEqualTo(put.id()).isEqualTo("1");
+        assertThat(get.step()).isEqualTo(new GetStep("out", "releases", null, Map.of("skip_download", true), List.of(),
+                false, List.of("big"), "5m"));
+        assertThat(get.tags()).containsExactly("big");
+
+        PlanNode.Hook substep = (PlanNode.Hook) BuildPlanner.planSubstep(job.plan().getFirst(), List.of(), "9", 2);
+        assertThat(substep.id()).isEqualTo("9/2/0");
+        assertThat(substep.step().id()).isEqualTo("9/2/1");
+        assertThat(((PlanNode.Get) substep.hook()).versionFrom()).isEqualTo("9/2/1");
+    }
+
+    @Test
     void modifiersAndCompositesHaveTheirKinds() {
         JobConfig job = Jobs.plan("""
                 - try:
@@ -94,6 +123,43 @@ class BuildPlannerTest {
 
         assertThat(render(BuildPlanner.describe(BuildPlanner.plan(job.asStep())))).isEqualTo(
                 "9:do[2:try[1:task(t)], 5:timeout[4:do[3:load_var(v)]], 6:set_pipeline(p), 8:across[7:task(each)]]");
+    }
+
+    @Test
+    void acrossSubstepsAreNumberedParentsFirstUnderTheAcrossIdAsInConcourse() {
+        JobConfig job = Jobs.plan("""
+                - across:
+                  - var: os
+                    values: [linux]
+                  do:
+                  - task: build-((.:os))
+                    file: x/t.yml
+                    attempts: 2
+                  - try:
+                      task: test
+                      file: x/t.yml
+                  on_failure:
+                    task: report
+                    file: x/r.yml
+                """);
+        PlanNode.Do root = (PlanNode.Do) BuildPlanner.plan(job.asStep()).root();
+        PlanNode.Hook hook = (PlanNode.Hook) root.steps().getFirst();
+        PlanNode.Across across = (PlanNode.Across) hook.step();
+        Step substep = StepTemplates.withValues(across.step().step(), java.util.Map.of("os", "linux"));
+
+        PlanNode planned = BuildPlanner.planSubstep(substep, List.of(), across.id(), 3);
+
+        assertThat(render(BuildPlanner.describe(planned))).isEqualTo(across.id() + "/3/0:do["
+                + across.id() + "/3/1:retry[" + across.id() + "/3/2:task(build-linux), " + across.id()
+                + "/3/3:task(build-linux)], " + across.id() + "/3/4:try[" + across.id() + "/3/5:task(test)]]");
+    }
+
+    @Test
+    void theCartesianProductVariesTheLastVarFastest() {
+        assertThat(AcrossExecution.cartesianProduct(List.of(List.of("a1", "a2"), List.of("b1"), List.of("c1", "c2"))))
+                .containsExactly(List.of("a1", "b1", "c1"), List.of("a1", "b1", "c2"), List.of("a2", "b1", "c1"),
+                        List.of("a2", "b1", "c2"));
+        assertThat(AcrossExecution.cartesianProduct(List.of(List.of("a"), List.of()))).isEmpty();
     }
 
     @Test

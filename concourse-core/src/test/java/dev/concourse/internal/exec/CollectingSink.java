@@ -90,6 +90,12 @@ final class CollectingSink implements BuildEventSink {
             case BuildEvent.Finish e -> e.origin().id();
             case BuildEvent.WaitingForWorker e -> e.origin().id();
             case BuildEvent.SelectedWorker e -> e.origin().id();
+            case BuildEvent.InitializeGet e -> e.origin().id();
+            case BuildEvent.StartGet e -> e.origin().id();
+            case BuildEvent.FinishGet e -> e.origin().id();
+            case BuildEvent.InitializePut e -> e.origin().id();
+            case BuildEvent.StartPut e -> e.origin().id();
+            case BuildEvent.FinishPut e -> e.origin().id();
             default -> null;
         };
     }

@@ -24,7 +24,8 @@ class LogOutputTest {
     void setUp() {
         harness = new ExecHarness(base);
         RunContext run = new RunContext(harness.env(), new BuildMetadata(1, "1", "main", null, null, 0), sink,
-                new ArtifactRepository(Map.of()), () -> { });
+                new ArtifactRepository(Map.of()), BuildVariables.root(dev.concourse.vars.StaticVariables.empty(),
+                        new dev.concourse.internal.redact.SecretTracker()), () -> { });
         stream = new LogStream(run, "7", Origin.Source.STDOUT);
     }
 

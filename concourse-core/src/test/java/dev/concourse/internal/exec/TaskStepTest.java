@@ -208,7 +208,8 @@ class TaskStepTest {
         Volume repo = harness.volume(Map.of("ci/task.yml", "platform: linux\nrun: {path: echo, args: [((nope))]}\n"));
 
         assertThat(errorOf(repo, "file: repo/ci/task.yml"))
-                .contains("task config 'repo/ci/task.yml' of task 't' is not valid").contains("nope");
+                .startsWith("failed to interpolate task config of task 't': undefined vars: nope; define it in a "
+                        + "credential manager");
         assertThat(errorOf(repo, "file: repo/ci/missing.yml"))
                 .startsWith("task config 'repo/ci/missing.yml' not found");
         assertThat(errorOf(repo, "file: elsewhere/task.yml"))
@@ -303,7 +304,7 @@ class TaskStepTest {
     }
 
     @Test
-    void stepsThatNeedResourcesOrVarsErrorUntilThoseArrive() {
+    void getStepsErrorInAnExecutorWithoutAnEngine() {
         ExecHarness.Build build = harness.runJob(Jobs.plan("""
                 - get: repo
                 - task: never
@@ -312,7 +313,8 @@ class TaskStepTest {
 
         assertThat(build.status).isEqualTo(BuildStatus.ERRORED);
         assertThat(build.events.errors()).singleElement().asString()
-                .startsWith("the get step needs resource support, which is not in this version yet");
+                .isEqualTo("get(repo) of resource 'repo': this executor runs without an engine, so it has no "
+                        + "resources; run the build through PipelineEngine");
         assertThat(build.events.typesOf(build.id("never"))).isEmpty();
     }
 

@@ -95,6 +95,12 @@ final class BuildLogPrinter implements Flow.Subscriber<SequencedEvent> {
                 err.println("error: " + error.message());
             }
             case BuildEvent.FinishTask finish -> exitStatus = OptionalInt.of(finish.exitStatus());
+            case BuildEvent.AcrossSubsteps across -> {
+                // Substeps are not in the build's plan; their names come with this event.
+                if (stepLabels != null) {
+                    across.substeps().forEach(substep -> index(substep.step(), stepLabels));
+                }
+            }
             case BuildEvent.Status s -> {
                 if (s.status().isFinished()) {
                     status = s.status();
@@ -181,6 +187,14 @@ final class BuildLogPrinter implements Flow.Subscriber<SequencedEvent> {
             case BuildEvent.Finish e -> e.origin();
             case BuildEvent.WaitingForWorker e -> e.origin();
             case BuildEvent.SelectedWorker e -> e.origin();
+            case BuildEvent.SetPipelineChanged e -> e.origin();
+            case BuildEvent.AcrossSubsteps e -> e.origin();
+            case BuildEvent.InitializeGet e -> e.origin();
+            case BuildEvent.StartGet e -> e.origin();
+            case BuildEvent.FinishGet e -> e.origin();
+            case BuildEvent.InitializePut e -> e.origin();
+            case BuildEvent.StartPut e -> e.origin();
+            case BuildEvent.FinishPut e -> e.origin();
             case BuildEvent.Status e -> null;
         };
     }

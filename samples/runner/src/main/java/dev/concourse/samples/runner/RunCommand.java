@@ -5,16 +5,28 @@ import dev.concourse.ConcourseException;
 import dev.concourse.PipelineEngine;
 import dev.concourse.PipelineRef;
 import dev.concourse.Team;
+import dev.concourse.config.AcrossStep;
 import dev.concourse.config.ConfigFinding;
+import dev.concourse.config.DoStep;
+import dev.concourse.config.GetStep;
+import dev.concourse.config.HookStep;
+import dev.concourse.config.InParallelStep;
 import dev.concourse.config.JobConfig;
 import dev.concourse.config.LoadResult;
 import dev.concourse.config.PipelineConfig;
 import dev.concourse.config.PipelineLoader;
+import dev.concourse.config.RetryStep;
+import dev.concourse.config.Step;
+import dev.concourse.config.TimeoutStep;
+import dev.concourse.config.TryStep;
+import dev.concourse.resource.CheckResult;
 import dev.concourse.vars.VarFlags;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -31,14 +43,15 @@ import picocli.CommandLine.Spec;
         versionProvider = RunnerVersion.class,
         description = {
             "Run one job of a pipeline on this machine and stream its build's log.",
-            "The pipeline is set in an in-memory engine (team main, named after the file), the job is triggered"
-                    + " and each step's output follows a header line such as '==> task: unit'. Ctrl-C aborts"
-                    + " the build."},
+            "The pipeline is set in an in-memory engine (team main, named after the file), the resources the job"
+                    + " gets are checked (as a manual trigger checks them), the job is triggered and each step's"
+                    + " output follows a header line such as '==> task: unit'. Ctrl-C aborts the build."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the build succeeded",
             "1:the build failed, or the pipeline is invalid",
-            "2:usage error (an unknown job, say), or the build errored or was aborted",
+            "2:usage error (an unknown job, say), checking a resource the job gets failed, or the build errored"
+                    + " or was aborted",
             "3:internal error"})
 final class RunCommand implements Callable<Integer> {
 
@@ -95,6 +108,12 @@ final class RunCommand implements Callable<Integer> {
             Build build;
             try {
                 engine.pipelines().set(ref, config);
+                String checkError = checkInputs(engine, ref, config.job(job).orElseThrow());
+                if (checkError != null) {
+                    err.println("concourse-runner: " + checkError);
+                    err.flush();
+                    return 2;
+                }
                 build = engine.jobs().trigger(ref.job(job));
             } catch (ConcourseException e) {
                 // disable_manual_trigger, say: the engine's message says what to do
@@ -112,6 +131,46 @@ final class RunCommand implements Callable<Integer> {
                 case FAILED -> 1;
                 default -> 2;
             };
+        }
+    }
+
+    /**
+     * Checks each resource the job gets, in plan order, as Concourse checks the inputs of a manually
+     * triggered build; the first failure's error, or null when all succeeded.
+     */
+    private static String checkInputs(PipelineEngine engine, PipelineRef ref, JobConfig job) {
+        Set<String> resources = new LinkedHashSet<>();
+        collectGets(job.asStep(), resources);
+        for (String resource : resources) {
+            CheckResult result = engine.resources().check(ref.resource(resource));
+            if (!result.succeeded()) {
+                return result.error();
+            }
+        }
+        return null;
+    }
+
+    private static void collectGets(Step step, Set<String> resources) {
+        switch (step) {
+            case GetStep get -> {
+                // an across substep may name its resource with a local var, known only when it runs
+                if (!get.resourceName().contains("((")) {
+                    resources.add(get.resourceName());
+                }
+            }
+            case DoStep d -> d.steps().forEach(s -> collectGets(s, resources));
+            case InParallelStep p -> p.steps().forEach(s -> collectGets(s, resources));
+            case TryStep t -> collectGets(t.step(), resources);
+            case AcrossStep a -> collectGets(a.step(), resources);
+            case RetryStep r -> collectGets(r.step(), resources);
+            case TimeoutStep t -> collectGets(t.step(), resources);
+            case HookStep h -> {
+                collectGets(h.step(), resources);
+                collectGets(h.hook(), resources);
+            }
+            default -> {
+                // a put's implicit get fetches the version the put creates; other steps get nothing
+            }
         }
     }
 

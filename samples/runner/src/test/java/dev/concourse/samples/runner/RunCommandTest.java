@@ -103,7 +103,7 @@ class RunCommandTest {
     }
 
     @Test
-    void stepsThatNeedResourcesErrorWithTheEnginesExplanation() throws IOException {
+    void anInputOfAnUnknownTypeStopsTheRunNamingTheTypesThereAre() throws IOException {
         Path pipeline = write("resources.yml", """
                 resources:
                 - name: repo
@@ -118,8 +118,10 @@ class RunCommandTest {
         CliRun run = CliRun.of("run", pipeline.toString(), "--job", "unit");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.outLines()).containsExactly("==> get: repo", "==> main/resources/unit #1 errored");
-        assertThat(run.err()).startsWith("error: the get step needs resource support");
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("concourse-runner: checking resource 'repo' of pipeline 'main/resources' "
+                + "failed: unknown resource type 'git': it is neither one of the pipeline's resource_types nor a base "
+                + "type (base types: local-image, mock, time; the pipeline's resource_types: none)\n");
     }
 
     @Test
@@ -195,11 +197,10 @@ class RunCommandTest {
 
         CliRun run = CliRun.of("run", pipeline.toString(), "-j", "release");
 
-        // not an undefined var (exit 1): the pipeline is set and runs until load_var, not there yet
-        assertThat(run.exitCode()).isEqualTo(2);
+        // not an undefined var when the pipeline is set (exit 1): load_var sets it while the build runs
+        assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.outLines()).containsExactly("==> task: make-version", "==> load_var: version",
-                "==> main/local/release #1 errored");
-        assertThat(run.err()).startsWith("error: the load_var step needs build vars");
+                "==> task: show", "1.2.3", "==> main/local/release #1 succeeded");
     }
 
     @Test
@@ -234,5 +235,56 @@ class RunCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("disable_manual_trigger");
+    }
+
+    @Test
+    void theResourcesTheJobGetsAreCheckedBeforeItIsTriggered() throws IOException {
+        Path pipeline = write("fetch.yml", """
+                resources:
+                - name: repo
+                  type: mock
+                  source: {initial_version: "1", log: mock was called}
+                jobs:
+                - name: show
+                  plan:
+                  - get: repo
+                  - task: cat
+                    config:
+                      platform: linux
+                      inputs: [{name: repo}]
+                      run: {path: cat, args: [repo/version]}
+                """);
+
+        CliRun run = CliRun.of("run", pipeline.toString(), "--job", "show");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.outLines()).containsExactly(
+                "==> get: repo",
+                "==> task: cat",
+                "1",
+                "==> main/fetch/show #1 succeeded");
+        // Checked before the build: the get found a version and only fetched it (a check would log too).
+        assertThat(run.err()).isEqualTo("mock was called\n");
+    }
+
+    @Test
+    void aFailingCheckOfAnInputStopsTheRunBeforeABuildExists() throws IOException {
+        Path pipeline = write("broken.yml", """
+                resources:
+                - name: repo
+                  type: mock
+                  source: {check_failure: the server said no}
+                jobs:
+                - name: show
+                  plan:
+                  - get: repo
+                """);
+
+        CliRun run = CliRun.of("run", pipeline.toString(), "--job", "show");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("concourse-runner: checking resource 'repo' of pipeline 'main/broken' failed: "
+                + "the server said no\n");
     }
 }

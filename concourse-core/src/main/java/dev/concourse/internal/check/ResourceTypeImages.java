@@ -1,0 +1,204 @@
+package dev.concourse.internal.check;
+
+import dev.concourse.config.ResourceTypeConfig;
+import dev.concourse.internal.resourcetype.CancelSignal;
+import dev.concourse.internal.resourcetype.ResolvedType;
+import dev.concourse.internal.resourcetype.ResourceCall;
+import dev.concourse.internal.resourcetype.ResourceCancelledException;
+import dev.concourse.internal.resourcetype.ResourceTypeChain;
+import dev.concourse.internal.resourcetype.ResourceTypeRegistry;
+import dev.concourse.internal.resourcetype.Resources;
+import dev.concourse.internal.resourcetype.TypePlan;
+import dev.concourse.resource.ResourceException;
+import dev.concourse.resource.Version;
+import dev.concourse.spi.runtime.RuntimeOperationException;
+import dev.concourse.spi.runtime.Volume;
+import dev.concourse.spi.runtime.VolumeSpec;
+import dev.concourse.spi.runtime.Worker;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gets a resource's type ready to run ({@link ResolvedType}): a base type from the registry, or a
+ * custom type of the pipeline's {@code resource_types}, whose image (and those of the custom types
+ * it is built on, innermost first) is fetched by a check and a get of the latest version, as
+ * Concourse's nested {@code image-check}/{@code image-get} plans do ({@link TypePlan}).
+ *
+ * <p>Fetched images are kept for the engine's life, one volume per worker and per chain of
+ * (type, source, params) with vars resolved: later steps and checks of any pipeline reuse them
+ * without checking the image again (Concourse re-checks a type's image on its
+ * {@code check_every}; here a changed image is seen after the engine restarts). Two builds
+ * needing the same image at once fetch it once. A failed fetch is not kept. {@link #close()}
+ * destroys the kept volumes.
+ *
+ * <p>Thread-safe.
+ */
+public final class ResourceTypeImages implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceTypeImages.class);
+
+    private final ResourceTypeRegistry registry;
+    private final Resources resources;
+    private final ConcurrentHashMap<String, Slot> images = new ConcurrentHashMap<>();
+
+    /** One image: fetched at most once at a time; {@code volume} null until fetched. */
+    private static final class Slot {
+        final ReentrantLock lock = new ReentrantLock();
+        Volume volume;
+    }
+
+    public ResourceTypeImages(ResourceTypeRegistry registry, Resources resources) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.resources = Objects.requireNonNull(resources, "resources");
+    }
+
+    /** The registry of base types. */
+    public ResourceTypeRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * What it takes to make {@code type} ready: nothing for a base type, image fetches for a
+     * custom one.
+     *
+     * @throws ResourceException if the type (or one its chain needs) is unknown, or the chain is a cycle
+     */
+    public TypePlan plan(String type, List<ResourceTypeConfig> resourceTypes) {
+        return ResourceTypeChain.resolve(type, resourceTypes, registry);
+    }
+
+    /**
+     * Whether running {@code type} needs a worker: a container base type, or any custom type. A
+     * native base type runs in the engine.
+     */
+    public boolean needsWorker(TypePlan plan) {
+        return !plan.isBase() || registry.find(plan.baseType()).orElseThrow() instanceof ResolvedType.Container;
+    }
+
+    /**
+     * The type ready to run, its image fetched (or reused) on {@code worker}.
+     *
+     * @param type          a resource's {@code type}
+     * @param resourceTypes the pipeline's {@code resource_types}
+     * @param vars          resolves the vars of the custom types' {@code source} and {@code params}
+     * @param worker        where the images go, the worker that will run the type's scripts; may be
+     *                      null when {@link #needsWorker} is false
+     * @param log           where the image checks and gets write their stderr
+     * @param cancel        the step's or check's cancellation
+     * @throws ResourceException naming the type when the type is unknown or an image cannot be
+     *                           fetched; a {@link ResourceCancelledException} when cancelled
+     */
+    public ResolvedType resolve(String type, List<ResourceTypeConfig> resourceTypes, SourceEvaluator vars,
+            Worker worker, OutputStream log, CancelSignal cancel) {
+        TypePlan plan = plan(type, resourceTypes);
+        ResolvedType current = registry.find(plan.baseType()).orElseThrow(() -> new ResourceException(
+                "base resource type '" + plan.baseType() + "' is no longer registered"));
+        if (plan.isBase()) {
+            return current;
+        }
+        if (worker == null) {
+            throw new ResourceException("resource type '" + type + "' needs a worker for its image, and there is none");
+        }
+        StringBuilder key = new StringBuilder(worker.info().name()).append('\0').append(plan.baseType());
+        for (TypePlan.ImageFetch fetch : plan.imageFetches()) {
+            String what = "resource type '" + fetch.type() + "'";
+            Map<String, Object> source = vars.evaluate(fetch.source(), "source of " + what);
+            Map<String, Object> params = vars.evaluate(fetch.params(), "params of " + what);
+            key.append('\0').append(fetch.type()).append('\0').append(ScopeKeys.canonicalJson(source))
+                    .append('\0').append(ScopeKeys.canonicalJson(params));
+            Volume image = image(key.toString(), current, fetch, source, params, worker, log, cancel);
+            current = fetch.containerType(image);
+        }
+        return current;
+    }
+
+    private Volume image(String key, ResolvedType imageType, TypePlan.ImageFetch fetch, Map<String, Object> source,
+            Map<String, Object> params, Worker worker, OutputStream log, CancelSignal cancel) {
+        Slot slot = images.computeIfAbsent(key, k -> new Slot());
+        slot.lock.lock();
+        try {
+            if (slot.volume != null && worker.findVolume(slot.volume.handle()).isPresent()) {
+                return slot.volume;
+            }
+            slot.volume = fetch(imageType, fetch, source, params, worker, log, cancel);
+            return slot.volume;
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    private Volume fetch(ResolvedType imageType, TypePlan.ImageFetch fetch, Map<String, Object> source,
+            Map<String, Object> params, Worker worker, OutputStream log, CancelSignal cancel) {
+        String what = "resource type '" + fetch.type() + "'";
+        List<Version> versions;
+        try {
+            versions = resources.check(imageType, ResourceCall.check(source, null, log, cancel), worker);
+        } catch (ResourceCancelledException e) {
+            throw e;
+        } catch (ResourceException | RuntimeOperationException e) {
+            throw new ResourceException("checking the image of " + what + " (a resource of type '"
+                    + fetch.imageType() + "') failed: " + e.getMessage(), e);
+        }
+        if (versions.isEmpty()) {
+            throw new ResourceException("checking the image of " + what + " (a resource of type '"
+                    + fetch.imageType() + "') found no version; check its source");
+        }
+        Volume volume;
+        try {
+            volume = worker.createVolume(new VolumeSpec(null, null, fetch.privileged(),
+                    Map.of("concourse:type", "resource-type-image", "concourse:resource-type", fetch.type())));
+        } catch (RuntimeOperationException e) {
+            throw new ResourceException("cannot create a volume for the image of " + what + " on worker "
+                    + worker.info().name() + ": " + e.getMessage(), e);
+        }
+        try {
+            resources.get(imageType, ResourceCall.get(source, params, versions.getLast(), Map.of(), log, cancel),
+                    worker, volume);
+            return volume;
+        } catch (RuntimeException e) {
+            destroy(volume);
+            if (e instanceof ResourceCancelledException cancelled) {
+                throw cancelled;
+            }
+            if (e instanceof ResourceException || e instanceof RuntimeOperationException) {
+                throw new ResourceException("fetching the image of " + what + " (version " + versions.getLast()
+                        + ") failed: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Destroys the kept images. */
+    @Override
+    public void close() {
+        List<Volume> kept = new ArrayList<>();
+        for (Slot slot : images.values()) {
+            slot.lock.lock();
+            try {
+                if (slot.volume != null) {
+                    kept.add(slot.volume);
+                    slot.volume = null;
+                }
+            } finally {
+                slot.lock.unlock();
+            }
+        }
+        images.clear();
+        kept.forEach(ResourceTypeImages::destroy);
+    }
+
+    private static void destroy(Volume volume) {
+        try {
+            volume.destroy();
+        } catch (RuntimeException e) {
+            LOG.warn("could not destroy resource type image volume {} on worker {}: {}", volume.handle(),
+                    volume.workerName(), e.toString());
+        }
+    }
+}

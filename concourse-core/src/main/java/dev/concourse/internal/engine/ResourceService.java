@@ -1,0 +1,158 @@
+package dev.concourse.internal.engine;
+
+import dev.concourse.ConcourseException;
+import dev.concourse.NotFoundException;
+import dev.concourse.Pipeline;
+import dev.concourse.PipelineRef;
+import dev.concourse.Resource;
+import dev.concourse.ResourceRef;
+import dev.concourse.Resources;
+import dev.concourse.internal.check.CheckOutcome;
+import dev.concourse.internal.check.ResourceChecker;
+import dev.concourse.internal.check.SourceEvaluator;
+import dev.concourse.internal.credentials.EngineCredentials;
+import dev.concourse.internal.redact.SecretTracker;
+import dev.concourse.internal.resourcetype.CancelTrigger;
+import dev.concourse.internal.resourcetype.ResourceCancelledException;
+import dev.concourse.resource.CheckResult;
+import dev.concourse.resource.ResourceVersion;
+import dev.concourse.resource.Version;
+import dev.concourse.spi.storage.Storage;
+import dev.concourse.vars.Variables;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Resources over storage, and checks through the {@link ResourceChecker} with the pipeline's
+ * credentials (the engine's credential managers and the pipeline's {@code var_sources}); what a
+ * check fetches is redacted from its recorded error. Checks still running when the engine closes
+ * are stopped.
+ */
+final class ResourceService implements Resources, AutoCloseable {
+    private final Storage storage;
+    private final PipelineService pipelines;
+    private final ResourceChecker checker;
+    private final EngineCredentials credentials;
+    private final CancelTrigger closing = new CancelTrigger();
+
+    ResourceService(Storage storage, PipelineService pipelines, ResourceChecker checker,
+            EngineCredentials credentials) {
+        this.storage = storage;
+        this.pipelines = pipelines;
+        this.checker = checker;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public CheckResult check(ResourceRef ref) {
+        return check(ref, null);
+    }
+
+    @Override
+    public CheckResult check(ResourceRef ref, Version from) {
+        Objects.requireNonNull(ref, "resource");
+        Pipeline pipeline = pipelines.require(ref.pipeline());
+        Resource resource = require(ref);
+        SecretTracker tracker = new SecretTracker();
+        Variables vars = credentials.forBuild(pipeline.ref().team(), pipeline.ref().name(),
+                pipeline.config().varSources(), tracker);
+        try {
+            CheckOutcome outcome = checker.check(pipeline, resource, from, SourceEvaluator.of(vars, tracker), null,
+                    OutputStream.nullOutputStream(), closing);
+            return new CheckResult(ref, outcome.found(), outcome.saved(), outcome.recordedError(), outcome.finished());
+        } catch (ResourceCancelledException e) {
+            throw new ConcourseException("checking " + ResourceChecker.describe(pipeline, resource)
+                    + " was stopped: the engine is closing", e);
+        }
+    }
+
+    @Override
+    public Optional<Resource> get(ResourceRef ref) {
+        return storage.pipelines().resource(Objects.requireNonNull(ref, "resource"));
+    }
+
+    @Override
+    public List<Resource> list(PipelineRef ref) {
+        return storage.pipelines().resources(pipelines.require(ref).id());
+    }
+
+    @Override
+    public List<ResourceVersion> versions(ResourceRef ref, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, not " + limit);
+        }
+        Resource resource = require(ref);
+        if (resource.scopeId() == 0) {
+            return List.of();
+        }
+        return storage.versions().versions(resource.scopeId(), Long.MAX_VALUE, limit);
+    }
+
+    @Override
+    public Resource pin(ResourceRef ref, Version version, String comment) {
+        Resource resource = require(ref);
+        ResourceVersion pinned = requireVersion(resource, version);
+        try {
+            return storage.versions().pin(resource.id(), pinned.id(), comment == null ? "" : comment)
+                    .orElseThrow(() -> missing(ref));
+        } catch (IllegalStateException e) {
+            throw pinnedInConfig(resource, "pin it to another version");
+        }
+    }
+
+    @Override
+    public Resource unpin(ResourceRef ref) {
+        Resource resource = require(ref);
+        try {
+            return storage.versions().unpin(resource.id()).orElseThrow(() -> missing(ref));
+        } catch (IllegalStateException e) {
+            throw pinnedInConfig(resource, "unpin it");
+        }
+    }
+
+    @Override
+    public boolean disable(ResourceRef ref, Version version) {
+        Resource resource = require(ref);
+        return storage.versions().disable(resource.id(), requireVersion(resource, version).id());
+    }
+
+    @Override
+    public boolean enable(ResourceRef ref, Version version) {
+        Resource resource = require(ref);
+        return storage.versions().enable(resource.id(), requireVersion(resource, version).id());
+    }
+
+    /** Stops running checks. */
+    @Override
+    public void close() {
+        closing.cancel();
+    }
+
+    private Resource require(ResourceRef ref) {
+        Objects.requireNonNull(ref, "resource");
+        pipelines.require(ref.pipeline());
+        return storage.pipelines().resource(ref).orElseThrow(() -> missing(ref));
+    }
+
+    private ResourceVersion requireVersion(Resource resource, Version version) {
+        Objects.requireNonNull(version, "version");
+        Optional<ResourceVersion> found = resource.scopeId() == 0 ? Optional.empty()
+                : storage.versions().find(resource.scopeId(), version);
+        return found.orElseThrow(() -> new NotFoundException("resource '" + resource.ref().name() + "' of pipeline '"
+                + resource.ref().pipeline() + "' has no version " + version + (resource.scopeId() == 0
+                        ? "; it has no versions yet: check it first" : "; list its versions to see which it has")));
+    }
+
+    private static NotFoundException missing(ResourceRef ref) {
+        return new NotFoundException("resource '" + ref.name() + "' does not exist in pipeline '" + ref.pipeline()
+                + "'");
+    }
+
+    private static ConcourseException pinnedInConfig(Resource resource, String what) {
+        return new ConcourseException("cannot " + what + ": resource '" + resource.ref().name() + "' of pipeline '"
+                + resource.ref().pipeline() + "' is pinned in its config (version: " + new Version(
+                        resource.pinnedVersion()) + "); set the pipeline without that pin first");
+    }
+}

@@ -1,0 +1,282 @@
+package dev.concourse.internal.exec;
+
+import dev.concourse.Pipeline;
+import dev.concourse.Resource;
+import dev.concourse.config.GetStep;
+import dev.concourse.config.ResourceConfig;
+import dev.concourse.config.VersionConfig;
+import dev.concourse.event.BuildEvent;
+import dev.concourse.event.Origin;
+import dev.concourse.internal.check.CheckOutcome;
+import dev.concourse.internal.resourcetype.CancelSignal;
+import dev.concourse.internal.resourcetype.ResolvedType;
+import dev.concourse.internal.resourcetype.ResourceCall;
+import dev.concourse.internal.resourcetype.ResourceCancelledException;
+import dev.concourse.resource.MetadataField;
+import dev.concourse.resource.ResourceException;
+import dev.concourse.resource.ResourceResult;
+import dev.concourse.resource.ResourceVersion;
+import dev.concourse.resource.Version;
+import dev.concourse.spi.runtime.RuntimeOperationException;
+import dev.concourse.spi.runtime.Volume;
+import dev.concourse.spi.runtime.VolumeSpec;
+import dev.concourse.spi.runtime.Worker;
+import dev.concourse.spi.scheduling.PlacementRequest;
+import dev.concourse.spi.storage.BuildInput;
+import dev.concourse.spi.storage.BuildCursor;
+import dev.concourse.spi.storage.Storage;
+import dev.concourse.spi.storage.VersionHistory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a {@code get} step ({@code atc/exec/get_step.go}): {@code initialize-get}; the
+ * resource's source and the step's params with vars resolved; a worker ({@code selected-worker});
+ * the resource's type ready (its image fetched for a custom type); the version to fetch;
+ * {@code start-get}; the type's {@code in} into a new volume, which becomes the artifact named after
+ * the step; {@code finish-get} with the version and metadata.
+ *
+ * <p>Which version: the one the build was given for this input (the scheduler's); else the one a
+ * put before it created (the implicit get of a put); else the step's {@code version:} (pinned
+ * fields), the resource's pin, or the latest enabled version ({@code every}: the oldest one newer
+ * than the newest the job has used, else the latest). When none is saved, the resource is checked
+ * first, as Concourse checks the inputs of a manually triggered build, from the pinned version when
+ * there is one.
+ *
+ * <p>After a successful get the version's metadata is saved, an explicit get of a job build is
+ * recorded as the build's input (unless the scheduler recorded the inputs), and the metadata
+ * becomes the local var {@code ((.:<step name>))}, as in Concourse.
+ *
+ * <p>Outcomes: the script exits non-zero: {@code finish-get} with its status, the step fails
+ * (stderr explains); invalid output, an unknown resource or type, a failed check, no version:
+ * an {@code error} event naming the step and resource, the step errors; the step's
+ * {@code timeout} passes: {@code error: timeout exceeded...}, the step fails; abort:
+ * {@code error: interrupted}.
+ */
+final class GetExecution {
+    private static final Logger LOG = LoggerFactory.getLogger(GetExecution.class);
+
+    private final RunContext run;
+    private final PlanNode.Get node;
+    private final GetStep step;
+    private final LogStream stderr;
+    private final String label;
+
+    GetExecution(RunContext run, PlanNode.Get node) {
+        this.run = run;
+        this.node = node;
+        this.step = node.step();
+        this.stderr = new LogStream(run, node.id(), Origin.Source.STDERR);
+        this.label = step.label() + " of resource '" + step.resourceName() + "'";
+    }
+
+    Result run(Cancellation ctx) {
+        if (ctx.isCancelled()) {
+            return Result.cancelled(ctx.cause().orElseThrow());
+        }
+        try {
+            return execute(ctx);
+        } catch (StepCancelled e) {
+            return cancelled(e.why());
+        } catch (StepFailure e) {
+            return errored(e.getMessage());
+        } catch (ResourceException | RuntimeOperationException e) {
+            return errored(label + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("{} of {} failed unexpectedly", label, run.meta.describe(), e);
+            return errored(label + " errored: " + e);
+        } finally {
+            stderr.close();
+        }
+    }
+
+    private Result execute(Cancellation buildCtx) {
+        run.emit(new BuildEvent.InitializeGet(run.now(), origin()));
+        EngineResources engine = ResourceSteps.engine(run, label);
+        Pipeline pipeline = ResourceSteps.pipeline(run, engine, label);
+        Resource resource = ResourceSteps.resource(engine, pipeline, step.resourceName(), label);
+        ResourceConfig config = resource.config();
+        Map<String, Object> source = ResourceSteps.vars(run).evaluate(config.source(),
+                "the source of resource '" + config.name() + "' for " + step.label());
+        Map<String, Object> params = ResourceSteps.vars(run).evaluate(step.params(), "the params of " + label);
+        PlacementRequest request = new PlacementRequest(run.meta.team(), PlacementRequest.StepKind.GET, null,
+                node.tags(), List.of());
+        try (WorkerSelection.Placed placed = WorkerSelection.select(run, node.id(), request, buildCtx);
+                Cancellation ctx = ResourceSteps.withTimeout(run, buildCtx, step.timeout(), label)) {
+            run.emit(new BuildEvent.SelectedWorker(run.now(), origin(), placed.worker().info().name()));
+            try {
+                return get(engine, pipeline, resource, source, params, placed.worker(), ctx);
+            } catch (ResourceCancelledException e) {
+                throw ResourceSteps.cancelled(run, ctx);
+            }
+        }
+    }
+
+    private Result get(EngineResources engine, Pipeline pipeline, Resource resource, Map<String, Object> source,
+            Map<String, Object> params, Worker worker, Cancellation ctx) {
+        CancelSignal cancel = ResourceSteps.signal(ctx);
+        ResolvedType type = engine.types().resolve(resource.config().type(), pipeline.config().resourceTypes(),
+                ResourceSteps.vars(run), worker, stderr, cancel);
+        Version version = version(engine, pipeline, resource, worker, cancel);
+        StepCancelled.check(ctx);
+        Map<String, String> owner = ResourceSteps.ownerProperties(run, node.id());
+        Volume volume = worker.createVolume(new VolumeSpec(null, null, false, owner));
+        boolean registered = false;
+        try {
+            run.emit(new BuildEvent.StartGet(run.now(), origin()));
+            ResourceCall call = ResourceCall.get(source, params, version,
+                    ResourceSteps.environment(run, engine, pipeline), stderr, cancel).withContainerProperties(owner);
+            ResourceResult result;
+            try {
+                result = engine.resources().get(type, call, worker, volume);
+            } catch (ResourceCancelledException e) {
+                throw e;
+            } catch (ResourceException e) {
+                if (e.exitStatus().isEmpty()) {
+                    throw e;
+                }
+                stderr.close();
+                run.emit(new BuildEvent.FinishGet(run.now(), origin(), e.exitStatus().getAsInt(), null, List.of()));
+                return Result.FAILED;
+            }
+            run.artifacts.register(step.name(), volume);
+            registered = true;
+            saveResult(engine, resource, result);
+            run.vars.set(step.name(), metadataVar(result.metadata()), false);
+            stderr.close();
+            run.emit(new BuildEvent.FinishGet(run.now(), origin(), 0, result.version(), result.metadata()));
+            return Result.SUCCEEDED;
+        } finally {
+            if (!registered) {
+                destroy(volume);
+            }
+        }
+    }
+
+    // --- which version ----------------------------------------------------------------------------
+
+    private Version version(EngineResources engine, Pipeline pipeline, Resource resource, Worker worker,
+            CancelSignal cancel) {
+        if (node.versionFrom() != null) {
+            return run.resources.result(node.versionFrom()).orElseThrow(() -> new StepFailure(label
+                    + ": the version is missing from the put step before it"));
+        }
+        Optional<Version> resolved = run.resources.resolvedInput(step.name());
+        if (resolved.isPresent()) {
+            return resolved.get();
+        }
+        Map<String, String> pinned = step.version() != null && step.version().mode() == VersionConfig.Mode.PINNED
+                ? step.version().pinned() : resource.pinnedVersion();
+        Optional<ResourceVersion> found = saved(engine.storage(), resource, pinned);
+        if (found.isEmpty()) {
+            // No version yet: check, as Concourse checks the inputs of a manually triggered build.
+            CheckOutcome outcome = engine.checker().check(pipeline, resource,
+                    pinned.isEmpty() ? null : new Version(pinned), ResourceSteps.vars(run), worker, stderr, cancel);
+            if (!outcome.succeeded()) {
+                throw new StepFailure(label + ": " + outcome.error());
+            }
+            found = saved(engine.storage(), resource, pinned);
+        }
+        return found.map(ResourceVersion::version).orElseThrow(() -> new StepFailure(label + ": resource '"
+                + resource.ref().name() + "' has no " + (pinned.isEmpty() ? "" : "enabled ") + "version"
+                + (pinned.isEmpty() ? "" : " matching " + new Version(pinned)) + " even after a check; "
+                + (pinned.isEmpty() ? "its check found none (is its source right?), or all its versions are disabled"
+                        : "pin a version the resource has")));
+    }
+
+    private Optional<ResourceVersion> saved(Storage storage, Resource resource, Map<String, String> pinned) {
+        VersionHistory history = storage.history();
+        long id = resource.id();
+        if (!pinned.isEmpty()) {
+            return history.findVersion(id, pinned).filter(v -> !history.isDisabled(id, v.id()));
+        }
+        if (step.version() != null && step.version().mode() == VersionConfig.Mode.EVERY && run.meta.jobId() != 0) {
+            Optional<ResourceVersion> next = history.latestUse(run.meta.jobId(), id)
+                    .flatMap(use -> history.versionsAbove(id, use.version().checkOrder(), 1).stream().findFirst());
+            if (next.isPresent()) {
+                return next;
+            }
+        }
+        return history.latestVersion(id);
+    }
+
+    // --- recording ---------------------------------------------------------------------------------
+
+    private void saveResult(EngineResources engine, Resource stale, ResourceResult result) {
+        Storage storage = engine.storage();
+        Optional<Resource> current = storage.pipelines().resource(stale.id());
+        long scopeId = current.map(Resource::scopeId).orElse(0L);
+        if (scopeId == 0) {
+            return;
+        }
+        storage.versions().updateMetadata(scopeId, result.version(), result.metadata());
+        if (node.versionFrom() != null || run.meta.jobId() == 0 || run.resources.hasResolvedInputs()) {
+            return;
+        }
+        storage.history().findVersion(stale.id(), result.version().fields())
+                .ifPresent(version -> recordInput(storage, stale.id(), version.id()));
+    }
+
+    /** Adds this input to the build's recorded inputs (replacing one of the same name), keeping its pipes. */
+    private void recordInput(Storage storage, long resourceId, long versionId) {
+        synchronized (run.resources.inputsLock()) {
+            long buildId = run.meta.buildId();
+            List<BuildInput> inputs = new ArrayList<>();
+            for (BuildInput input : storage.builds().inputs(buildId)) {
+                if (!input.name().equals(step.name())) {
+                    inputs.add(input);
+                }
+            }
+            boolean first = storage.history().isFirstOccurrence(run.meta.jobId(), step.name(), resourceId, versionId);
+            inputs.add(new BuildInput(step.name(), resourceId, versionId, first));
+            List<Long> pipes = storage.history().pipesTo(buildId).stream().map(BuildCursor::id).toList();
+            storage.builds().saveInputs(buildId, inputs, pipes);
+        }
+    }
+
+    /** The metadata as the local var Concourse sets: a map of name to value. */
+    private static Map<String, Object> metadataVar(List<MetadataField> metadata) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (MetadataField field : metadata) {
+            fields.put(field.name(), field.value());
+        }
+        return fields;
+    }
+
+    // --- outcomes ----------------------------------------------------------------------------------
+
+    private Result cancelled(Cancellation.Cause cause) {
+        stderr.close();
+        if (cause == Cancellation.Cause.DEADLINE_EXCEEDED) {
+            run.errored(node.id(), "timeout exceeded: " + label + " was stopped"
+                    + (step.timeout() == null ? "" : " after its timeout of " + step.timeout()));
+            return Result.FAILED;
+        }
+        run.errored(node.id(), "interrupted");
+        return Result.cancelled(cause);
+    }
+
+    private Result errored(String message) {
+        stderr.close();
+        run.errored(node.id(), message);
+        return Result.error(StepError.message(message));
+    }
+
+    private void destroy(Volume volume) {
+        try {
+            volume.destroy();
+        } catch (RuntimeException e) {
+            LOG.warn("could not destroy volume {} of {} in {}: {}", volume.handle(), label, run.meta.describe(),
+                    e.toString());
+        }
+    }
+
+    private Origin origin() {
+        return Origin.of(node.id());
+    }
+}

@@ -1,0 +1,152 @@
+package dev.concourse.internal.exec;
+
+import dev.concourse.Pipeline;
+import dev.concourse.Resource;
+import dev.concourse.config.PutStep;
+import dev.concourse.config.ResourceConfig;
+import dev.concourse.event.BuildEvent;
+import dev.concourse.event.Origin;
+import dev.concourse.internal.resourcetype.CancelSignal;
+import dev.concourse.internal.resourcetype.ResolvedType;
+import dev.concourse.internal.resourcetype.ResourceCall;
+import dev.concourse.internal.resourcetype.ResourceCancelledException;
+import dev.concourse.resource.ResourceException;
+import dev.concourse.resource.ResourceResult;
+import dev.concourse.resource.ResourceVersion;
+import dev.concourse.spi.runtime.RuntimeOperationException;
+import dev.concourse.spi.runtime.Volume;
+import dev.concourse.spi.runtime.Worker;
+import dev.concourse.spi.scheduling.PlacementRequest;
+import dev.concourse.spi.storage.BuildOutput;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a {@code put} step ({@code atc/exec/put_step.go}): {@code initialize-put}; source and
+ * params with vars resolved; the artifacts it sees ({@link PutInputs}); a worker, preferring those
+ * that hold the artifacts ({@code selected-worker}); the resource's type ready;
+ * {@code start-put}; the type's {@code out} with the artifacts under its directory; the created
+ * version saved to the resource's history (on top when new), recorded as the build's output and
+ * kept for the implicit get that follows; {@code finish-put} with the version and metadata.
+ *
+ * <p>Outcomes as for {@link GetExecution}: a non-zero exit is {@code finish-put} with that status
+ * and a failed step; other problems are an {@code error} event naming the step and resource.
+ */
+final class PutExecution {
+    private static final Logger LOG = LoggerFactory.getLogger(PutExecution.class);
+
+    private final RunContext run;
+    private final PlanNode.Put node;
+    private final PutStep step;
+    private final LogStream stderr;
+    private final String label;
+
+    PutExecution(RunContext run, PlanNode.Put node) {
+        this.run = run;
+        this.node = node;
+        this.step = node.step();
+        this.stderr = new LogStream(run, node.id(), Origin.Source.STDERR);
+        this.label = step.label() + " of resource '" + step.resourceName() + "'";
+    }
+
+    Result run(Cancellation ctx) {
+        if (ctx.isCancelled()) {
+            return Result.cancelled(ctx.cause().orElseThrow());
+        }
+        try {
+            return execute(ctx);
+        } catch (StepCancelled e) {
+            return cancelled(e.why());
+        } catch (StepFailure e) {
+            return errored(e.getMessage());
+        } catch (ResourceException | RuntimeOperationException e) {
+            return errored(label + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("{} of {} failed unexpectedly", label, run.meta.describe(), e);
+            return errored(label + " errored: " + e);
+        } finally {
+            stderr.close();
+        }
+    }
+
+    private Result execute(Cancellation buildCtx) {
+        run.emit(new BuildEvent.InitializePut(run.now(), origin()));
+        EngineResources engine = ResourceSteps.engine(run, label);
+        Pipeline pipeline = ResourceSteps.pipeline(run, engine, label);
+        Resource resource = ResourceSteps.resource(engine, pipeline, step.resourceName(), label);
+        ResourceConfig config = resource.config();
+        Map<String, Object> source = ResourceSteps.vars(run).evaluate(config.source(),
+                "the source of resource '" + config.name() + "' for " + step.label());
+        Map<String, Object> params = ResourceSteps.vars(run).evaluate(step.params(), "the params of " + label);
+        Map<String, Volume> inputs = PutInputs.find(step.inputs(), step.params(), run.artifacts, label);
+        PlacementRequest request = new PlacementRequest(run.meta.team(), PlacementRequest.StepKind.PUT, null,
+                node.tags(), List.copyOf(inputs.values()));
+        try (WorkerSelection.Placed placed = WorkerSelection.select(run, node.id(), request, buildCtx);
+                Cancellation ctx = ResourceSteps.withTimeout(run, buildCtx, step.timeout(), label)) {
+            run.emit(new BuildEvent.SelectedWorker(run.now(), origin(), placed.worker().info().name()));
+            try {
+                return put(engine, pipeline, resource, source, params, inputs, placed.worker(), ctx);
+            } catch (ResourceCancelledException e) {
+                throw ResourceSteps.cancelled(run, ctx);
+            }
+        }
+    }
+
+    private Result put(EngineResources engine, Pipeline pipeline, Resource resource, Map<String, Object> source,
+            Map<String, Object> params, Map<String, Volume> inputs, Worker worker, Cancellation ctx) {
+        CancelSignal cancel = ResourceSteps.signal(ctx);
+        ResolvedType type = engine.types().resolve(resource.config().type(), pipeline.config().resourceTypes(),
+                ResourceSteps.vars(run), worker, stderr, cancel);
+        StepCancelled.check(ctx);
+        run.emit(new BuildEvent.StartPut(run.now(), origin()));
+        ResourceCall call = ResourceCall.put(source, params, ResourceSteps.environment(run, engine, pipeline), stderr,
+                cancel).withContainerProperties(ResourceSteps.ownerProperties(run, node.id()));
+        ResourceResult result;
+        try {
+            result = engine.resources().put(type, call, worker, inputs);
+        } catch (ResourceCancelledException e) {
+            throw e;
+        } catch (ResourceException e) {
+            if (e.exitStatus().isEmpty()) {
+                throw e;
+            }
+            stderr.close();
+            run.emit(new BuildEvent.FinishPut(run.now(), origin(), e.exitStatus().getAsInt(), null, List.of()));
+            return Result.FAILED;
+        }
+        long scopeId = engine.checker().assignScope(resource, source);
+        ResourceVersion saved = engine.storage().versions().saveVersion(scopeId, result.version(), result.metadata(),
+                run.now());
+        if (run.meta.jobId() != 0) {
+            engine.storage().builds().saveOutputs(run.meta.buildId(),
+                    List.of(new BuildOutput(step.name(), resource.id(), saved.id())));
+        }
+        run.resources.storeResult(node.id(), result.version());
+        stderr.close();
+        run.emit(new BuildEvent.FinishPut(run.now(), origin(), 0, result.version(), result.metadata()));
+        return Result.SUCCEEDED;
+    }
+
+    private Result cancelled(Cancellation.Cause cause) {
+        stderr.close();
+        if (cause == Cancellation.Cause.DEADLINE_EXCEEDED) {
+            run.errored(node.id(), "timeout exceeded: " + label + " was stopped"
+                    + (step.timeout() == null ? "" : " after its timeout of " + step.timeout()));
+            return Result.FAILED;
+        }
+        run.errored(node.id(), "interrupted");
+        return Result.cancelled(cause);
+    }
+
+    private Result errored(String message) {
+        stderr.close();
+        run.errored(node.id(), message);
+        return Result.error(StepError.message(message));
+    }
+
+    private Origin origin() {
+        return Origin.of(node.id());
+    }
+}
