@@ -191,6 +191,7 @@ class RunCommandTest {
                       run: {path: sh, args: [-c, "echo 1.2.3 > out/version"]}
                   - load_var: version
                     file: out/version
+                    reveal: true
                   - task: show
                     config: {platform: linux, run: {path: echo, args: [((.:version))]}}
                 """);
@@ -200,7 +201,8 @@ class RunCommandTest {
         // not an undefined var when the pipeline is set (exit 1): load_var sets it while the build runs
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.outLines()).containsExactly("==> task: make-version", "==> load_var: version",
-                "==> task: show", "1.2.3", "==> main/local/release #1 succeeded");
+                "var version fetched.", "added var version to build.", "==> task: show", "1.2.3",
+                "==> main/local/release #1 succeeded");
     }
 
     @Test
