@@ -30,9 +30,13 @@ import java.util.stream.Stream;
  * {@code ((github-token))} in pipeline {@code ci} of team {@code main} is read from
  * {@code <dir>/main/ci/github-token}, else {@code <dir>/main/github-token}. The file's content,
  * as UTF-8, is the value, without one trailing newline ({@code \n} or {@code \r\n}). A directory
- * in place of a file is a map: each file in it is a field ({@code <dir>/main/registry/user} is
- * {@code ((registry.user))}), each subdirectory a nested map. Entries whose names start with
- * {@code .} are left out of maps (Kubernetes keeps its {@code ..data} links there).
+ * marked as a secret is a map: each file in it is a field ({@code <dir>/main/registry/user} is
+ * {@code ((registry.user))}), each subdirectory a nested map. A directory is marked by a file named
+ * {@value #MAP_MARKER} in it, or by Kubernetes' {@code ..data} link (every mounted Kubernetes secret
+ * has one). Unmarked directories are folders, such as a pipeline's {@code <dir>/main/ci}, and are
+ * never values: otherwise a var {@code ((ci.token))} of another pipeline of the team would fall
+ * back to the team-scope path {@code <dir>/main/ci} and read pipeline {@code ci}'s secrets.
+ * Entries whose names start with {@code .} are left out of maps.
  *
  * <p>Lookups never leave the directory: a path with an empty, {@code .} or {@code ..} segment
  * (possible with quoted var names, {@code (("../x"))}) fails, and so does a symbolic link that
@@ -122,6 +126,9 @@ public final class DirectoryCredentials implements CredentialManager {
                 return Optional.of(Secret.of(read(real, path)));
             }
             if (Files.isDirectory(real)) {
+                if (!isMarkedSecret(real)) {
+                    return Optional.empty();
+                }
                 return Optional.of(Secret.of(readDirectory(real, path, 0)));
             }
             return Optional.empty();
@@ -131,6 +138,14 @@ public final class DirectoryCredentials implements CredentialManager {
         } catch (IOException e) {
             throw new CredentialLookupException("cannot read secret '" + path + "' in " + root + ": " + e, e);
         }
+    }
+
+    /** The file that marks a directory as a map-valued secret. */
+    public static final String MAP_MARKER = ".secret";
+
+    private static boolean isMarkedSecret(Path directory) {
+        return Files.exists(directory.resolve(MAP_MARKER), LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(directory.resolve("..data"), LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override

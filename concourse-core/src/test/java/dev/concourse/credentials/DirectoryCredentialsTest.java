@@ -44,12 +44,22 @@ class DirectoryCredentialsTest {
         write("main/registry/password", "pw\n");
         write("main/registry/nested/key", "k");
         write("main/registry/.hidden", "no");
+        write("main/registry/" + DirectoryCredentials.MAP_MARKER, "");
         Map<String, Object> expected = Map.of("nested", Map.of("key", "k"), "password", "pw", "user", "ci");
         Secret secret = DirectoryCredentials.of(dir).lookup("/main/registry").orElseThrow();
         assertThat(secret.value()).isEqualTo(expected);
         @SuppressWarnings("unchecked")
         Map<String, Object> map = (Map<String, Object>) secret.value();
         assertThat(map.keySet()).containsExactly("nested", "password", "user");
+    }
+
+    @Test
+    void unmarkedDirectoriesAreFoldersNotValuesSoPipelinesCannotReadEachOthersSecrets() throws IOException {
+        write("main/ci/token", "ci's secret");
+        DirectoryCredentials creds = DirectoryCredentials.of(dir);
+
+        assertThat(creds.lookup("/main/ci")).isEmpty();
+        assertThat(creds.lookup("/main/ci/token")).contains(Secret.of("ci's secret"));
     }
 
     @Test
@@ -78,6 +88,7 @@ class DirectoryCredentialsTest {
                 .isInstanceOf(CredentialLookupException.class).hasMessageContaining("outside");
         assertThatThrownBy(() -> creds.lookup("/main/dirlink/passwd"))
                 .isInstanceOf(CredentialLookupException.class).hasMessageContaining("outside");
+        Files.writeString(dir.resolve("main/" + DirectoryCredentials.MAP_MARKER), "");
         assertThatThrownBy(() -> creds.lookup("/main"))
                 .isInstanceOf(CredentialLookupException.class).hasMessageContaining("outside");
     }

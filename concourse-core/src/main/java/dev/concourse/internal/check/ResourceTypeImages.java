@@ -15,13 +15,17 @@ import dev.concourse.spi.runtime.RuntimeOperationException;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.runtime.VolumeSpec;
 import dev.concourse.spi.runtime.Worker;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code check_every}; here a changed image is seen after the engine restarts). Two builds
  * needing the same image at once fetch it once. A failed fetch is not kept. {@link #close()}
  * destroys the kept volumes.
+ *
+ * <p>Tasks' {@code image_resource}s are fetched here too ({@link #taskImage}), with the same
+ * resolution of their type and the same keeping of the fetched volumes.
  *
  * <p>Thread-safe.
  */
@@ -118,48 +125,116 @@ public final class ResourceTypeImages implements AutoCloseable {
         return current;
     }
 
-    private Volume image(String key, ResolvedType imageType, TypePlan.ImageFetch fetch, Map<String, Object> source,
-            Map<String, Object> params, Worker worker, OutputStream log, CancelSignal cancel) {
+    /**
+     * A task's {@code image_resource} fetched (or reused) on {@code worker}: a volume holding
+     * {@code rootfs/} and {@code metadata.json}. The type is resolved as for any resource (a base
+     * type, or a custom type of {@code resourceTypes} whose own image is fetched first). With a
+     * {@code version} that version is fetched without a check, as Concourse plans it; without one
+     * the resource is checked and its latest version fetched. The volume is kept for the engine's
+     * life per worker, resolved type, source, params and pinned version; a failed fetch is not kept.
+     *
+     * @param task     the task's name, for messages and logs
+     * @param type     {@code image_resource.type}
+     * @param source   {@code image_resource.source}, vars resolved (the type's defaults are merged in)
+     * @param params   {@code image_resource.params}, vars resolved
+     * @param version  {@code image_resource.version}, or empty for the latest
+     * @param log      the task's stderr: the image's check and get write there, after a line saying
+     *                 what is fetched
+     * @throws ResourceException naming the task when the type is unknown, the check fails or finds
+     *                           nothing, or the get fails; a {@link ResourceCancelledException} when cancelled
+     */
+    public Volume taskImage(String task, String type, List<ResourceTypeConfig> resourceTypes,
+            Map<String, Object> source, Map<String, Object> params, Map<String, String> version, boolean privileged,
+            SourceEvaluator vars, Worker worker, OutputStream log, CancelSignal cancel) {
+        Objects.requireNonNull(worker, "worker");
+        String what = "task '" + task + "'";
+        ResolvedType imageType;
+        try {
+            imageType = resolve(type, resourceTypes, vars, worker, log, cancel);
+        } catch (ResourceCancelledException e) {
+            throw e;
+        } catch (ResourceException e) {
+            throw new ResourceException("the image_resource of " + what + " (type '" + type + "'): "
+                    + e.getMessage(), e);
+        }
+        String typeKey = switch (imageType) {
+            case ResolvedType.Native n -> "native\0" + n.name();
+            case ResolvedType.Container c -> "container\0" + c.name() + "\0"
+                    + (c.image().volume() != null ? c.image().volume().handle() : c.image().rootfsUri());
+        };
+        Version pinned = version.isEmpty() ? null : new Version(version);
+        String key = worker.info().name() + "\0task-image\0" + typeKey + "\0" + ScopeKeys.canonicalJson(source)
+                + "\0" + ScopeKeys.canonicalJson(params) + "\0" + (pinned == null ? "" : pinned.fields());
+        return kept(key, worker, () -> {
+            String line = "fetching the image of " + what + ": a resource of type '" + type + "'"
+                    + (pinned == null ? ", its latest version" : ", version " + pinned) + "\n";
+            try {
+                log.write(line.getBytes(StandardCharsets.UTF_8));
+                log.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return fetch(imageType, what, type, source, params, pinned, privileged,
+                    Map.of("concourse:type", "task-image", "concourse:step-name", task), worker, log, cancel);
+        });
+    }
+
+    private Volume kept(String key, Worker worker, Supplier<Volume> fetch) {
         Slot slot = images.computeIfAbsent(key, k -> new Slot());
         slot.lock.lock();
         try {
             if (slot.volume != null && worker.findVolume(slot.volume.handle()).isPresent()) {
                 return slot.volume;
             }
-            slot.volume = fetch(imageType, fetch, source, params, worker, log, cancel);
+            slot.volume = fetch.get();
             return slot.volume;
         } finally {
             slot.lock.unlock();
         }
     }
 
-    private Volume fetch(ResolvedType imageType, TypePlan.ImageFetch fetch, Map<String, Object> source,
+    private Volume image(String key, ResolvedType imageType, TypePlan.ImageFetch fetch, Map<String, Object> source,
             Map<String, Object> params, Worker worker, OutputStream log, CancelSignal cancel) {
-        String what = "resource type '" + fetch.type() + "'";
-        List<Version> versions;
-        try {
-            versions = resources.check(imageType, ResourceCall.check(source, null, log, cancel), worker);
-        } catch (ResourceCancelledException e) {
-            throw e;
-        } catch (ResourceException | RuntimeOperationException e) {
-            throw new ResourceException("checking the image of " + what + " (a resource of type '"
-                    + fetch.imageType() + "') failed: " + e.getMessage(), e);
-        }
-        if (versions.isEmpty()) {
-            throw new ResourceException("checking the image of " + what + " (a resource of type '"
-                    + fetch.imageType() + "') found no version; check its source");
+        return kept(key, worker, () -> fetch(imageType, "resource type '" + fetch.type() + "'", fetch.imageType(),
+                source, params, null, fetch.privileged(),
+                Map.of("concourse:type", "resource-type-image", "concourse:resource-type", fetch.type()),
+                worker, log, cancel));
+    }
+
+    /**
+     * A check (unless {@code pinned}) and a get of the image of {@code what} into a new volume.
+     *
+     * @param pinned the version to fetch, or null for the latest a check finds
+     */
+    private Volume fetch(ResolvedType imageType, String what, String imageTypeName, Map<String, Object> source,
+            Map<String, Object> params, Version pinned, boolean privileged, Map<String, String> properties,
+            Worker worker, OutputStream log, CancelSignal cancel) {
+        Version version = pinned;
+        if (version == null) {
+            List<Version> versions;
+            try {
+                versions = resources.check(imageType, ResourceCall.check(source, null, log, cancel), worker);
+            } catch (ResourceCancelledException e) {
+                throw e;
+            } catch (ResourceException | RuntimeOperationException e) {
+                throw new ResourceException("checking the image of " + what + " (a resource of type '"
+                        + imageTypeName + "') failed: " + e.getMessage(), e);
+            }
+            if (versions.isEmpty()) {
+                throw new ResourceException("checking the image of " + what + " (a resource of type '"
+                        + imageTypeName + "') found no version; check its source");
+            }
+            version = versions.getLast();
         }
         Volume volume;
         try {
-            volume = worker.createVolume(new VolumeSpec(null, null, fetch.privileged(),
-                    Map.of("concourse:type", "resource-type-image", "concourse:resource-type", fetch.type())));
+            volume = worker.createVolume(new VolumeSpec(null, null, privileged, properties));
         } catch (RuntimeOperationException e) {
             throw new ResourceException("cannot create a volume for the image of " + what + " on worker "
                     + worker.info().name() + ": " + e.getMessage(), e);
         }
         try {
-            resources.get(imageType, ResourceCall.get(source, params, versions.getLast(), Map.of(), log, cancel),
-                    worker, volume);
+            resources.get(imageType, ResourceCall.get(source, params, version, Map.of(), log, cancel), worker, volume);
             return volume;
         } catch (RuntimeException e) {
             destroy(volume);
@@ -167,7 +242,7 @@ public final class ResourceTypeImages implements AutoCloseable {
                 throw cancelled;
             }
             if (e instanceof ResourceException || e instanceof RuntimeOperationException) {
-                throw new ResourceException("fetching the image of " + what + " (version " + versions.getLast()
+                throw new ResourceException("fetching the image of " + what + " (version " + version
                         + ") failed: " + e.getMessage(), e);
             }
             throw e;

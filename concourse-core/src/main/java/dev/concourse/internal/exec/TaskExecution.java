@@ -1,12 +1,15 @@
 package dev.concourse.internal.exec;
 
 import dev.concourse.config.ContainerLimits;
+import dev.concourse.config.ResourceTypeConfig;
 import dev.concourse.config.TaskConfig;
 import dev.concourse.config.TaskStep;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.Origin;
 import dev.concourse.event.TaskSummary;
 import dev.concourse.internal.config.GoDuration;
+import dev.concourse.internal.resourcetype.ResourceCancelledException;
+import dev.concourse.resource.ResourceException;
 import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.ContainerImage;
 import dev.concourse.spi.runtime.ContainerProcess;
@@ -16,7 +19,6 @@ import dev.concourse.spi.runtime.ProcessSpec;
 import dev.concourse.spi.runtime.RuntimeOperationException;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.scheduling.PlacementRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of a task step ({@code atc/exec/task_step.go}): resolve the config, emit
  * {@code initialize-task}, find the inputs, place the step on a worker ({@code selected-worker}),
+ * fetch the config's {@code image_resource} there (a check, unless it pins a {@code version}, and a
+ * get of a resource of its type, kept for the engine's life: {@code ResourceTypeImages#taskImage};
+ * no {@code image-check}/{@code image-get} events, a line on the task's stderr instead), apply the
+ * image's {@code metadata.json} env (under the task's params) and user (unless {@code run.user}),
  * create the container with its volumes, emit {@code start-task}, stream the output as
  * {@code log} events, register the outputs (whatever the exit status, as Concourse does), emit
  * {@code finish-task}. The step's own {@code timeout} runs from worker selection on, as
@@ -98,15 +104,19 @@ final class TaskExecution {
         try (WorkerSelection.Placed placed = WorkerSelection.select(run, node.id(), request, buildCtx);
                 Cancellation ctx = withStepTimeout(buildCtx)) {
             run.emit(new BuildEvent.SelectedWorker(run.now(), origin(), placed.worker().info().name()));
-            ContainerImage image = image(config, imageArtifact, placed);
-            TaskConfig.TaskRunConfig command = TaskEntrypoint.command(config, imageArtifact, step.name());
+            Volume imageVolume = imageArtifact != null ? imageArtifact : fetchImage(config, placed, ctx);
+            ContainerImage image = image(config, imageVolume);
+            TaskEntrypoint.Image metadata = TaskEntrypoint.image(imageVolume, step.name());
+            TaskConfig.TaskRunConfig command = TaskEntrypoint.command(config, metadata, imageVolume != null,
+                    step.name());
 
             TaskMounts mounts = new TaskMounts(run, placed.worker(), step.privileged(), ownerProperties());
             Container container = null;
             try {
                 mounts.create(step.name(), config, inputs, workingDir);
                 StepCancelled.check(ctx);
-                container = createContainer(placed, containerSpec(config, image, workingDir, mounts, command));
+                container = createContainer(placed, containerSpec(config, image, metadata, workingDir, mounts,
+                        command));
                 StepCancelled.check(ctx);
                 run.emit(new BuildEvent.StartTask(run.now(), origin(), withCommand(summary, command)));
                 ContainerProcess process = container.run(new ProcessSpec(PROCESS_ID, command.path(), command.args(),
@@ -149,20 +159,9 @@ final class TaskExecution {
         return ctx.withTimeout(run.env.clock(), timeout);
     }
 
-    private ContainerImage image(TaskConfig config, Volume imageArtifact, WorkerSelection.Placed placed) {
-        if (imageArtifact != null) {
-            return ContainerImage.fromVolume(imageArtifact);
-        }
-        if (config.imageResource() != null) {
-            if (placed.worker().info().isolated()) {
-                throw new StepFailure("task '" + step.name() + "' has an image_resource, which needs resource "
-                        + "support to fetch the image, and that is not in this version yet; use 'image:' with an "
-                        + "artifact or 'rootfs_uri' instead");
-            }
-            byte[] note = ("image_resource is not fetched on the local runtime; the task runs on this machine\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            stderr.write(note, 0, note.length);
-            return ContainerImage.NONE;
+    private static ContainerImage image(TaskConfig config, Volume imageVolume) {
+        if (imageVolume != null) {
+            return ContainerImage.fromVolume(imageVolume);
         }
         if (config.rootfsUri() != null && !config.rootfsUri().isEmpty()) {
             return ContainerImage.rootfs(config.rootfsUri());
@@ -170,9 +169,45 @@ final class TaskExecution {
         return ContainerImage.NONE;
     }
 
-    private ContainerSpec containerSpec(TaskConfig config, ContainerImage image, String workingDir,
-            TaskMounts mounts, TaskConfig.TaskRunConfig command) {
-        Map<String, String> env = new LinkedHashMap<>();
+    /**
+     * The config's {@code image_resource} fetched on the task's worker (or reused, engine-wide), as
+     * a get step would fetch a resource of its type: null when there is none.
+     */
+    private Volume fetchImage(TaskConfig config, WorkerSelection.Placed placed, Cancellation ctx) {
+        TaskConfig.ImageResource imageResource = config.imageResource();
+        if (imageResource == null) {
+            return null;
+        }
+        String label = "task '" + step.name() + "'";
+        EngineResources engine = run.env.resources();
+        if (engine == null) {
+            throw new StepFailure(label + " has an image_resource, which needs an engine to fetch it, and this "
+                    + "executor runs without one; run the build through PipelineEngine, or use 'image:' with an "
+                    + "artifact");
+        }
+        List<ResourceTypeConfig> resourceTypes = run.meta.pipeline() == null
+                ? List.of()
+                : run.resources.pipeline(engine.storage(), run.meta.buildId())
+                        .map(p -> p.config().resourceTypes()).orElse(List.of());
+        // image_resource's source and params had their vars resolved with the rest of the config
+        // (TaskConfigResolver); the vars passed on are for the sources of custom types.
+        try {
+            return engine.types().taskImage(step.name(), imageResource.type(), resourceTypes,
+                    imageResource.source(), imageResource.params(),
+                    imageResource.version(), step.privileged(), ResourceSteps.vars(run), placed.worker(), stderr,
+                    ResourceSteps.signal(ctx));
+        } catch (ResourceCancelledException e) {
+            throw ResourceSteps.cancelled(run, ctx);
+        } catch (ResourceException e) {
+            // Its messages name the task and the image resource.
+            throw new StepFailure(e.getMessage(), e);
+        }
+    }
+
+    private ContainerSpec containerSpec(TaskConfig config, ContainerImage image, TaskEntrypoint.Image metadata,
+            String workingDir, TaskMounts mounts, TaskConfig.TaskRunConfig command) {
+        // As Concourse's workers: the image's env first, the task's params over it.
+        Map<String, String> env = new LinkedHashMap<>(metadata.env());
         if (run.env.externalUrl() != null && !run.env.externalUrl().isEmpty()) {
             env.put("ATC_EXTERNAL_URL", run.env.externalUrl());
         }

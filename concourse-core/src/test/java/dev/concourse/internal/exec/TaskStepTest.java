@@ -225,7 +225,7 @@ class TaskStepTest {
     }
 
     @Test
-    void imageResourceIsNotFetchedOnTheLocalRuntimeAndTheTaskRunsHere() {
+    void imageResourceWithoutAnEngineErrorsNamingTheTask() {
         ExecHarness.Build build = harness.runJob(Jobs.plan("""
                 - task: imaged
                   config:
@@ -234,10 +234,10 @@ class TaskStepTest {
                     run: {path: echo, args: [ran]}
                 """));
 
-        assertThat(build.status).isEqualTo(BuildStatus.SUCCEEDED);
-        assertThat(build.events.output(build.id("imaged"), Origin.Source.STDERR))
-                .isEqualTo("image_resource is not fetched on the local runtime; the task runs on this machine\n");
-        assertThat(build.events.stdout()).isEqualTo("ran\n");
+        assertThat(build.status).isEqualTo(BuildStatus.ERRORED);
+        assertThat(build.events.errors()).singleElement().asString()
+                .startsWith("task 'imaged' has an image_resource, which needs an engine to fetch it");
+        assertThat(build.events.stdout()).isEmpty();
     }
 
     @Test
