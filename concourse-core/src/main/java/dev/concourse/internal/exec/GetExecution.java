@@ -17,7 +17,6 @@ import dev.concourse.resource.ResourceException;
 import dev.concourse.resource.ResourceResult;
 import dev.concourse.resource.ResourceVersion;
 import dev.concourse.resource.Version;
-import dev.concourse.spi.runtime.RuntimeOperationException;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.runtime.VolumeSpec;
 import dev.concourse.spi.runtime.Worker;
@@ -66,6 +65,7 @@ final class GetExecution {
     private final GetStep step;
     private final LogStream stderr;
     private final String label;
+    private final ResourceStepGuard guard;
 
     GetExecution(RunContext run, PlanNode.Get node) {
         this.run = run;
@@ -73,26 +73,11 @@ final class GetExecution {
         this.step = node.step();
         this.stderr = new LogStream(run, node.id(), Origin.Source.STDERR);
         this.label = step.label() + " of resource '" + step.resourceName() + "'";
+        this.guard = new ResourceStepGuard(run, node.id(), stderr, label, step.timeout());
     }
 
     Result run(Cancellation ctx) {
-        if (ctx.isCancelled()) {
-            return Result.cancelled(ctx.cause().orElseThrow());
-        }
-        try {
-            return execute(ctx);
-        } catch (StepCancelled e) {
-            return cancelled(e.why());
-        } catch (StepFailure e) {
-            return errored(e.getMessage());
-        } catch (ResourceException | RuntimeOperationException e) {
-            return errored(label + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn("{} of {} failed unexpectedly", label, run.meta.describe(), e);
-            return errored(label + " errored: " + e);
-        } finally {
-            stderr.close();
-        }
+        return guard.run(ctx, this::execute);
     }
 
     private Result execute(Cancellation buildCtx) {
@@ -249,23 +234,6 @@ final class GetExecution {
     }
 
     // --- outcomes ----------------------------------------------------------------------------------
-
-    private Result cancelled(Cancellation.Cause cause) {
-        stderr.close();
-        if (cause == Cancellation.Cause.DEADLINE_EXCEEDED) {
-            run.errored(node.id(), "timeout exceeded: " + label + " was stopped"
-                    + (step.timeout() == null ? "" : " after its timeout of " + step.timeout()));
-            return Result.FAILED;
-        }
-        run.errored(node.id(), "interrupted");
-        return Result.cancelled(cause);
-    }
-
-    private Result errored(String message) {
-        stderr.close();
-        run.errored(node.id(), message);
-        return Result.error(StepError.message(message));
-    }
 
     private void destroy(Volume volume) {
         try {

@@ -13,15 +13,12 @@ import dev.concourse.internal.resourcetype.ResourceCancelledException;
 import dev.concourse.resource.ResourceException;
 import dev.concourse.resource.ResourceResult;
 import dev.concourse.resource.ResourceVersion;
-import dev.concourse.spi.runtime.RuntimeOperationException;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.runtime.Worker;
 import dev.concourse.spi.scheduling.PlacementRequest;
 import dev.concourse.spi.storage.BuildOutput;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One run of a {@code put} step ({@code atc/exec/put_step.go}): {@code initialize-put}; source and
@@ -35,13 +32,13 @@ import org.slf4j.LoggerFactory;
  * and a failed step; other problems are an {@code error} event naming the step and resource.
  */
 final class PutExecution {
-    private static final Logger LOG = LoggerFactory.getLogger(PutExecution.class);
 
     private final RunContext run;
     private final PlanNode.Put node;
     private final PutStep step;
     private final LogStream stderr;
     private final String label;
+    private final ResourceStepGuard guard;
 
     PutExecution(RunContext run, PlanNode.Put node) {
         this.run = run;
@@ -49,26 +46,11 @@ final class PutExecution {
         this.step = node.step();
         this.stderr = new LogStream(run, node.id(), Origin.Source.STDERR);
         this.label = step.label() + " of resource '" + step.resourceName() + "'";
+        this.guard = new ResourceStepGuard(run, node.id(), stderr, label, step.timeout());
     }
 
     Result run(Cancellation ctx) {
-        if (ctx.isCancelled()) {
-            return Result.cancelled(ctx.cause().orElseThrow());
-        }
-        try {
-            return execute(ctx);
-        } catch (StepCancelled e) {
-            return cancelled(e.why());
-        } catch (StepFailure e) {
-            return errored(e.getMessage());
-        } catch (ResourceException | RuntimeOperationException e) {
-            return errored(label + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn("{} of {} failed unexpectedly", label, run.meta.describe(), e);
-            return errored(label + " errored: " + e);
-        } finally {
-            stderr.close();
-        }
+        return guard.run(ctx, this::execute);
     }
 
     private Result execute(Cancellation buildCtx) {
@@ -127,23 +109,6 @@ final class PutExecution {
         stderr.close();
         run.emit(new BuildEvent.FinishPut(run.now(), origin(), 0, result.version(), result.metadata()));
         return Result.SUCCEEDED;
-    }
-
-    private Result cancelled(Cancellation.Cause cause) {
-        stderr.close();
-        if (cause == Cancellation.Cause.DEADLINE_EXCEEDED) {
-            run.errored(node.id(), "timeout exceeded: " + label + " was stopped"
-                    + (step.timeout() == null ? "" : " after its timeout of " + step.timeout()));
-            return Result.FAILED;
-        }
-        run.errored(node.id(), "interrupted");
-        return Result.cancelled(cause);
-    }
-
-    private Result errored(String message) {
-        stderr.close();
-        run.errored(node.id(), message);
-        return Result.error(StepError.message(message));
     }
 
     private Origin origin() {
