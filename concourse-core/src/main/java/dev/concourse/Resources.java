@@ -42,6 +42,21 @@ public interface Resources {
      */
     CheckResult check(ResourceRef resource, Version from);
 
+    /**
+     * Accepts a webhook for the resource, as Concourse's
+     * {@code POST .../resources/:resource/check/webhook?webhook_token=...}: when {@code token}
+     * equals the resource's {@code webhook_token} (whose {@code ((vars))} are resolved like its
+     * {@code source}), a check of the resource starts on the engine's executor and this returns
+     * at once; how the check went is recorded on the resource ({@link #get}).
+     *
+     * @param token the token the webhook carried
+     * @throws NotFoundException  if there is no such pipeline or resource
+     * @throws ConcourseException if the resource has no {@code webhook_token}, the token does not
+     *                            match it ("invalid webhook token for resource ..."), or its vars
+     *                            cannot be resolved
+     */
+    void checkWebhook(ResourceRef resource, String token);
+
     /** The resource, with its pin and how its last check went; empty if its pipeline does not have it. */
     Optional<Resource> get(ResourceRef resource);
 

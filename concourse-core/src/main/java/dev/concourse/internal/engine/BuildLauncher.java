@@ -20,6 +20,7 @@ import dev.concourse.internal.exec.BuildRun;
 import dev.concourse.internal.exec.ExecEnvironment;
 import dev.concourse.internal.exec.PlannedStep;
 import dev.concourse.internal.redact.SecretTracker;
+import dev.concourse.resource.Version;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.storage.Storage;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -67,6 +69,7 @@ final class BuildLauncher {
     private final ConcurrentMap<Long, Running> running = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, CompletableFuture<Build>> completions = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
+    private volatile Consumer<Build> jobBuildFinished = build -> { };
 
     BuildLauncher(Storage storage, ExecEnvironment env, EventLogs logs, EngineCredentials credentials,
             BuildSetPipelines setByBuilds) {
@@ -82,7 +85,12 @@ final class BuildLauncher {
      * longer sets are archived before its status is stored.
      */
     void launchJobBuild(Build pending, Job job) {
-        launch(pending, job.config().asStep(), job.config().tags(), Map.of(), job.id(), (run, events, status) -> {
+        launchJobBuild(pending, job, Map.of());
+    }
+
+    /** As {@link #launchJobBuild(Build, Job)}, the gets named in {@code inputs} fetching those versions. */
+    void launchJobBuild(Build pending, Job job, Map<String, Version> inputs) {
+        launch(pending, job.config().asStep(), job.config().tags(), Map.of(), job.id(), inputs, (run, events, status) -> {
             if (status == BuildStatus.SUCCEEDED) {
                 try {
                     setByBuilds.jobBuildSucceeded(job.id(), pending.id(), pending.describe());
@@ -102,6 +110,11 @@ final class BuildLauncher {
      */
     void launch(Build pending, Step step, List<String> tags, Map<String, Volume> artifacts, long jobId,
             Finisher finisher) {
+        launch(pending, step, tags, artifacts, jobId, Map.of(), finisher);
+    }
+
+    private void launch(Build pending, Step step, List<String> tags, Map<String, Volume> artifacts, long jobId,
+            Map<String, Version> inputs, Finisher finisher) {
         if (shuttingDown) {
             return;
         }
@@ -123,6 +136,9 @@ final class BuildLauncher {
                 pipeline == null ? null : pipeline.name(), build.job(), jobId,
                 pipeline == null ? Map.of() : pipeline.instanceVars());
         BuildRun run = new BuildRun(env, meta, events, artifacts, vars, tracker);
+        if (!inputs.isEmpty()) {
+            run.useInputs(inputs);
+        }
         running.put(build.id(), new Running(run, plan));
         env.executor().execute(() -> runToEnd(build, run, planned, events, finisher));
     }
@@ -154,7 +170,13 @@ final class BuildLauncher {
 
     /** Opens the event log of a build just created, so subscribers can follow it while it is pending. */
     void created(Build build) {
-        logOf(build.id());
+        synchronized (this) {
+            // The scheduler may have started and even finished the build on another thread already:
+            // a log opened for a finished build would never close, and its subscribers never complete.
+            if (storage.builds().find(build.id()).map(b -> b.status().isRunning()).orElse(false)) {
+                logOf(build.id());
+            }
+        }
     }
 
     private synchronized BuildEventLog logOf(long buildId) {
@@ -164,18 +186,31 @@ final class BuildLauncher {
     /** Emits the final status through {@code events} (a redacting sink flushes what it held back first). */
     private void end(long buildId, BuildStatus status, BuildEventSink events) {
         events.emit(new BuildEvent.Status(env.clock().now(), status));
-        try {
-            logs.close(buildId);
-        } catch (EventPersistenceException e) {
-            // The build's outcome stands; its stored log is incomplete, which the store's owner must know.
-            LOG.error("build {}: its last events could not be stored: {}", buildId, e.getMessage());
+        Optional<Build> finished;
+        synchronized (this) {
+            // Closing the log and storing the final status together: created() sees either a
+            // running build with its log, or a finished one, never a finished build without a log.
+            try {
+                logs.close(buildId);
+            } catch (EventPersistenceException e) {
+                // The build's outcome stands; its stored log is incomplete, which the store's owner must know.
+                LOG.error("build {}: its last events could not be stored: {}", buildId, e.getMessage());
+            }
+            finished = storage.builds().finish(buildId, status, env.clock().now());
         }
-        Optional<Build> finished = storage.builds().finish(buildId, status, env.clock().now());
         Build result = finished.orElseGet(() -> storage.builds().find(buildId).orElseThrow());
         CompletableFuture<Build> waiting = completions.remove(buildId);
         if (waiting != null) {
             waiting.complete(result);
         }
+        if (!result.isOneOff()) {
+            jobBuildFinished.accept(result);
+        }
+    }
+
+    /** Tells the scheduler when a job build ends (its downstream jobs and itself may go on). */
+    void onJobBuildFinished(Consumer<Build> listener) {
+        this.jobBuildFinished = listener;
     }
 
     /** Aborts a running build, or ends a pending one as aborted. */
@@ -232,7 +267,7 @@ final class BuildLauncher {
 
     /**
      * After a restart: builds left started by an engine that stopped cannot be re-attached on this
-     * runtime, so they end errored with an event saying why; pending job builds start.
+     * runtime, so they end errored with an event saying why; pending job builds wait for the scheduler.
      */
     void recover() {
         for (Build build : storage.builds().listByStatus(EnumSet.of(BuildStatus.STARTED))) {
@@ -253,11 +288,8 @@ final class BuildLauncher {
                 end(build.id(), BuildStatus.ERRORED, log);
                 continue;
             }
+            // The scheduler starts pending job builds with their inputs once it runs.
             created(build);
-            build.jobRef().flatMap(ref -> storage.pipelines().job(ref))
-                    .filter(job -> !job.paused())
-                    .filter(job -> storage.pipelines().find(build.pipeline()).map(p -> !p.paused()).orElse(false))
-                    .ifPresent(job -> launchJobBuild(build, job));
         }
     }
 

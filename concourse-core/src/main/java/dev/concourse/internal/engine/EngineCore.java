@@ -8,12 +8,15 @@ import dev.concourse.Team;
 import dev.concourse.Teams;
 import dev.concourse.Workers;
 import dev.concourse.credentials.CredentialSettings;
+import dev.concourse.internal.check.CheckScheduler;
 import dev.concourse.internal.check.ResourceChecker;
 import dev.concourse.internal.check.ResourceTypeImages;
 import dev.concourse.internal.credentials.EngineCredentials;
 import dev.concourse.internal.event.EventLogs;
 import dev.concourse.internal.exec.EngineResources;
 import dev.concourse.internal.exec.ExecEnvironment;
+import dev.concourse.internal.scheduler.BuildStarter;
+import dev.concourse.internal.scheduler.Scheduler;
 import dev.concourse.internal.resourcetype.ResourceTypeRegistry;
 import dev.concourse.runtime.LocalProcessRuntime;
 import dev.concourse.spi.credentials.CredentialManager;
@@ -82,6 +85,8 @@ public final class EngineCore implements AutoCloseable {
     private final BuildService builds;
     private final Workers workers;
     private final ResourceService resources;
+    private final Scheduler scheduler;
+    private final CheckScheduler checks;
 
     public EngineCore(Settings settings) {
         try {
@@ -109,14 +114,29 @@ public final class EngineCore implements AutoCloseable {
                     new EngineResources(storage, checker, typeImages, facade));
             EventLogs eventLogs = new EventLogs(storage.events(), executor);
             this.launcher = new BuildLauncher(storage, env, eventLogs, credentials, setByBuilds);
+            this.scheduler = new Scheduler(storage, clock, new BuildStarter() {
+                @Override
+                public void created(dev.concourse.Build build) {
+                    launcher.created(build);
+                }
+
+                @Override
+                public void start(dev.concourse.Build pending, dev.concourse.Job job,
+                        java.util.Map<String, dev.concourse.resource.Version> inputs) {
+                    launcher.launchJobBuild(pending, job, inputs);
+                }
+            });
+            launcher.onJobBuildFinished(scheduler::buildFinished);
             this.teams = new TeamService(storage);
-            this.pipelines = new PipelineService(storage, clock, launcher, children);
+            this.pipelines = new PipelineService(storage, clock, launcher, children, scheduler);
             setByBuilds.bind(pipelines);
-            this.jobs = new JobService(storage, launcher, pipelines, clock::now);
+            this.jobs = new JobService(storage, launcher, pipelines, clock::now, scheduler);
             this.builds = new BuildService(storage, launcher, eventLogs,
                     new OneOffBuilds(storage, runtime, launcher, clock));
             this.workers = () -> runtime.workers().stream().map(w -> w.info()).toList();
-            this.resources = own(new ResourceService(storage, pipelines, checker, credentials));
+            this.resources = own(new ResourceService(storage, pipelines, checker, credentials, executor));
+            resources.scheduleWith(scheduler);
+            this.checks = own(new CheckScheduler(storage, clock, executor, resources::checkNow));
             teams.create(Team.MAIN);
         } catch (RuntimeException e) {
             closeOwned();
@@ -145,6 +165,8 @@ public final class EngineCore implements AutoCloseable {
         }
         if (started.compareAndSet(false, true)) {
             launcher.recover();
+            scheduler.start();
+            checks.start();
         }
     }
 
@@ -177,6 +199,7 @@ public final class EngineCore implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        scheduler.close();
         launcher.shutdown();
         closeOwned();
     }

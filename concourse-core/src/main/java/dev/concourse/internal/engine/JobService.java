@@ -8,26 +8,31 @@ import dev.concourse.Jobs;
 import dev.concourse.NotFoundException;
 import dev.concourse.Pipeline;
 import dev.concourse.PipelineRef;
+import dev.concourse.internal.scheduler.ScheduleRequests;
 import dev.concourse.spi.storage.Storage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Jobs over storage. Until the scheduler arrives a triggered build starts at once, unless its
- * pipeline or job is paused: then it stays pending until unpaused, as in Concourse.
+ * Jobs over storage. A triggered build is created pending and the job is scheduled at once: it
+ * starts with the inputs the scheduler resolves, unless its pipeline or job is paused (then it
+ * stays pending until unpaused) or max-in-flight holds it back, as in Concourse.
  */
 final class JobService implements Jobs {
     private final Storage storage;
     private final BuildLauncher launcher;
     private final PipelineService pipelines;
     private final java.util.function.Supplier<Instant> now;
+    private final ScheduleRequests scheduling;
 
-    JobService(Storage storage, BuildLauncher launcher, PipelineService pipelines, java.util.function.Supplier<Instant> now) {
+    JobService(Storage storage, BuildLauncher launcher, PipelineService pipelines, java.util.function.Supplier<Instant> now,
+            ScheduleRequests scheduling) {
         this.storage = storage;
         this.launcher = launcher;
         this.pipelines = pipelines;
         this.now = now;
+        this.scheduling = scheduling;
     }
 
     @Override
@@ -42,9 +47,7 @@ final class JobService implements Jobs {
         }
         Build build = storage.builds().createJobBuild(job.id(), true, 0, now.get());
         launcher.created(build);
-        if (!pipeline.paused() && !job.paused()) {
-            launcher.launchJobBuild(build, job);
-        }
+        scheduling.jobNow(job.id());
         return storage.builds().find(build.id()).orElse(build);
     }
 
@@ -73,7 +76,7 @@ final class JobService implements Jobs {
     public Job unpause(JobRef ref) {
         require(ref);
         Job job = storage.pipelines().setJobPaused(ref, false).orElseThrow();
-        pipelines.startPendingBuilds(pipelines.require(ref.pipeline()));
+        scheduling.job(job.id());
         return job;
     }
 

@@ -12,6 +12,7 @@ import dev.concourse.config.LoadResult;
 import dev.concourse.config.PipelineConfig;
 import dev.concourse.config.PipelineLoader;
 import dev.concourse.spi.scheduling.EngineClock;
+import dev.concourse.internal.scheduler.ScheduleRequests;
 import dev.concourse.spi.storage.Storage;
 import dev.concourse.vars.Variables;
 import java.util.EnumSet;
@@ -30,12 +31,15 @@ final class PipelineService implements Pipelines {
     private final EngineClock clock;
     private final BuildLauncher launcher;
     private final ChildPipelines children;
+    private final ScheduleRequests scheduling;
 
-    PipelineService(Storage storage, EngineClock clock, BuildLauncher launcher, ChildPipelines children) {
+    PipelineService(Storage storage, EngineClock clock, BuildLauncher launcher, ChildPipelines children,
+            ScheduleRequests scheduling) {
         this.storage = storage;
         this.clock = clock;
         this.launcher = launcher;
         this.children = children;
+        this.scheduling = scheduling;
     }
 
     @Override
@@ -64,6 +68,7 @@ final class PipelineService implements Pipelines {
         // Set by hand, as with fly: no job owns it any more (Concourse clears parent_job_id).
         children.forget(result.pipeline().id());
         archiveOrphansOf(result.pipeline().id());
+        scheduling.pipeline(result.pipeline().id());
         return result;
     }
 
@@ -192,16 +197,12 @@ final class PipelineService implements Pipelines {
                 .toList();
     }
 
-    /** Starts builds that waited for the pipeline or a job to be unpaused. */
+    /** Schedules the jobs of an unpaused pipeline: builds that waited for it start. */
     void startPendingBuilds(Pipeline pipeline) {
         if (pipeline.paused() || pipeline.archived()) {
             return;
         }
-        for (Build build : buildsOf(pipeline, EnumSet.of(BuildStatus.PENDING))) {
-            build.jobRef().flatMap(ref -> storage.pipelines().job(ref))
-                    .filter(job -> !job.paused())
-                    .ifPresent(job -> launcher.launchJobBuild(build, job));
-        }
+        scheduling.pipeline(pipeline.id());
     }
 
     private static NotFoundException missing(PipelineRef ref) {

@@ -17,32 +17,43 @@ import dev.concourse.internal.resourcetype.ResourceCancelledException;
 import dev.concourse.resource.CheckResult;
 import dev.concourse.resource.ResourceVersion;
 import dev.concourse.resource.Version;
+import dev.concourse.internal.scheduler.ScheduleRequests;
 import dev.concourse.spi.storage.Storage;
 import dev.concourse.vars.Variables;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resources over storage, and checks through the {@link ResourceChecker} with the pipeline's
  * credentials (the engine's credential managers and the pipeline's {@code var_sources}); what a
  * check fetches is redacted from its recorded error. Checks still running when the engine closes
- * are stopped.
+ * are stopped. Webhook checks run on the engine's executor.
  */
 final class ResourceService implements Resources, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceService.class);
     private final Storage storage;
     private final PipelineService pipelines;
     private final ResourceChecker checker;
     private final EngineCredentials credentials;
+    private final Executor executor;
     private final CancelTrigger closing = new CancelTrigger();
+    private volatile ScheduleRequests scheduling = ScheduleRequests.NONE;
 
     ResourceService(Storage storage, PipelineService pipelines, ResourceChecker checker,
-            EngineCredentials credentials) {
+            EngineCredentials credentials, Executor executor) {
         this.storage = storage;
         this.pipelines = pipelines;
         this.checker = checker;
         this.credentials = credentials;
+        this.executor = executor;
     }
 
     @Override
@@ -55,17 +66,70 @@ final class ResourceService implements Resources, AutoCloseable {
         Objects.requireNonNull(ref, "resource");
         Pipeline pipeline = pipelines.require(ref.pipeline());
         Resource resource = require(ref);
-        SecretTracker tracker = new SecretTracker();
-        Variables vars = credentials.forBuild(pipeline.ref().team(), pipeline.ref().name(),
-                pipeline.config().varSources(), tracker);
         try {
-            CheckOutcome outcome = checker.check(pipeline, resource, from, SourceEvaluator.of(vars, tracker), null,
-                    OutputStream.nullOutputStream(), closing);
+            CheckOutcome outcome = checkNow(pipeline, resource, from);
             return new CheckResult(ref, outcome.found(), outcome.saved(), outcome.recordedError(), outcome.finished());
         } catch (ResourceCancelledException e) {
             throw new ConcourseException("checking " + ResourceChecker.describe(pipeline, resource)
                     + " was stopped: the engine is closing", e);
         }
+    }
+
+    /**
+     * Checks with the pipeline's credentials from the newest saved version, for the periodic checks.
+     *
+     * @throws ResourceCancelledException when the engine closes meanwhile
+     */
+    CheckOutcome checkNow(Pipeline pipeline, Resource resource) {
+        return checkNow(pipeline, resource, null);
+    }
+
+    private CheckOutcome checkNow(Pipeline pipeline, Resource resource, Version from) {
+        SecretTracker tracker = new SecretTracker();
+        CheckOutcome outcome = checker.check(pipeline, resource, from, SourceEvaluator.of(vars(pipeline, tracker),
+                tracker), null, OutputStream.nullOutputStream(), closing);
+        if (!outcome.saved().isEmpty()) {
+            scheduling.resource(resource.id());
+        }
+        return outcome;
+    }
+
+    /** Where new versions, pins and disabled versions are reported, so jobs using the resource run. */
+    void scheduleWith(ScheduleRequests requests) {
+        this.scheduling = Objects.requireNonNull(requests, "requests");
+    }
+
+    private Variables vars(Pipeline pipeline, SecretTracker tracker) {
+        return credentials.forBuild(pipeline.ref().team(), pipeline.ref().name(), pipeline.config().varSources(),
+                tracker);
+    }
+
+    @Override
+    public void checkWebhook(ResourceRef ref, String token) {
+        Objects.requireNonNull(ref, "resource");
+        Pipeline pipeline = pipelines.require(ref.pipeline());
+        Resource resource = require(ref);
+        String describe = ResourceChecker.describe(pipeline, resource);
+        String configured = resource.config().webhookToken();
+        if (configured == null || configured.isEmpty()) {
+            throw new ConcourseException("invalid webhook token for " + describe
+                    + ": it has no webhook_token; set one in its config to accept webhooks");
+        }
+        SecretTracker tracker = new SecretTracker();
+        Object expected = SourceEvaluator.of(vars(pipeline, tracker), tracker)
+                .evaluate(Map.of("webhook_token", configured), "webhook_token of " + describe).get("webhook_token");
+        if (token == null || !MessageDigest.isEqual(String.valueOf(expected).getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8))) {
+            throw new ConcourseException("invalid webhook token for " + describe
+                    + ": the token given does not match its webhook_token");
+        }
+        executor.execute(() -> {
+            try {
+                checkNow(pipeline, resource, null);
+            } catch (ResourceCancelledException e) {
+                LOG.debug("the webhook check of {} was stopped: the engine is closing", describe);
+            }
+        });
     }
 
     @Override
@@ -95,8 +159,10 @@ final class ResourceService implements Resources, AutoCloseable {
         Resource resource = require(ref);
         ResourceVersion pinned = requireVersion(resource, version);
         try {
-            return storage.versions().pin(resource.id(), pinned.id(), comment == null ? "" : comment)
+            Resource result = storage.versions().pin(resource.id(), pinned.id(), comment == null ? "" : comment)
                     .orElseThrow(() -> missing(ref));
+            scheduling.resource(resource.id());
+            return result;
         } catch (IllegalStateException e) {
             throw pinnedInConfig(resource, "pin it to another version");
         }
@@ -106,7 +172,9 @@ final class ResourceService implements Resources, AutoCloseable {
     public Resource unpin(ResourceRef ref) {
         Resource resource = require(ref);
         try {
-            return storage.versions().unpin(resource.id()).orElseThrow(() -> missing(ref));
+            Resource result = storage.versions().unpin(resource.id()).orElseThrow(() -> missing(ref));
+            scheduling.resource(resource.id());
+            return result;
         } catch (IllegalStateException e) {
             throw pinnedInConfig(resource, "unpin it");
         }
@@ -115,13 +183,17 @@ final class ResourceService implements Resources, AutoCloseable {
     @Override
     public boolean disable(ResourceRef ref, Version version) {
         Resource resource = require(ref);
-        return storage.versions().disable(resource.id(), requireVersion(resource, version).id());
+        boolean changed = storage.versions().disable(resource.id(), requireVersion(resource, version).id());
+        scheduling.resource(resource.id());
+        return changed;
     }
 
     @Override
     public boolean enable(ResourceRef ref, Version version) {
         Resource resource = require(ref);
-        return storage.versions().enable(resource.id(), requireVersion(resource, version).id());
+        boolean changed = storage.versions().enable(resource.id(), requireVersion(resource, version).id());
+        scheduling.resource(resource.id());
+        return changed;
     }
 
     /** Stops running checks. */

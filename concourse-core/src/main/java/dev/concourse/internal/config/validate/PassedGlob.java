@@ -6,7 +6,7 @@ package dev.concourse.internal.config.validate;
  * {@code [a-z]} / {@code [^a-z]} a class, {@code \} escapes. Concourse ignores the error of a
  * malformed pattern, so a malformed pattern simply matches nothing.
  */
-final class PassedGlob {
+public final class PassedGlob {
     private PassedGlob() {
     }
 
@@ -18,7 +18,7 @@ final class PassedGlob {
         }
     }
 
-    static boolean matches(String pattern, String name) {
+    public static boolean matches(String pattern, String name) {
         try {
             return match(pattern.codePoints().toArray(), name.codePoints().toArray());
         } catch (BadPattern e) {
