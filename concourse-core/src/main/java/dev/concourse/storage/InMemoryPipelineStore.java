@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,28 +86,9 @@ final class InMemoryPipelineStore implements PipelineStore {
             transactions.put(tables.jobNames, pipelineId, names);
         }
         int count = configs.size();
-        Long[] matched = new Long[count];
-        Set<Long> claimed = new HashSet<>();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < count; i++) {
-            String name = configs.get(i).name();
-            if (!seen.add(name)) {
-                throw new IllegalArgumentException("pipeline config has two jobs named '" + name + "'");
-            }
-            matched[i] = names.get(name);
-            if (matched[i] != null) {
-                claimed.add(matched[i]);
-            }
-        }
-        for (int i = 0; i < count; i++) {
-            String oldName = configs.get(i).oldName();
-            if (matched[i] == null && oldName != null) {
-                Long byOldName = names.get(oldName);
-                if (byOldName != null && claimed.add(byOldName)) {
-                    matched[i] = byOldName;
-                }
-            }
-        }
+        NameMatch match = NameMatch.of(configs, JobConfig::name, JobConfig::oldName, names, "jobs");
+        Long[] matched = match.ids();
+        Set<Long> claimed = match.claimed();
         List<Long> order = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             JobConfig config = configs.get(i);

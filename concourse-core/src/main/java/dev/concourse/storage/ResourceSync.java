@@ -37,28 +37,9 @@ final class ResourceSync {
     private void syncResources(long pipelineId, List<ResourceConfig> configs) {
         Map<String, Long> names = transactions.computeIfAbsent(tables.resourceNames, pipelineId, HashMap::new);
         int count = configs.size();
-        Long[] matched = new Long[count];
-        Set<Long> claimed = new HashSet<>();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < count; i++) {
-            String name = configs.get(i).name();
-            if (!seen.add(name)) {
-                throw new IllegalArgumentException("pipeline config has two resources named '" + name + "'");
-            }
-            matched[i] = names.get(name);
-            if (matched[i] != null) {
-                claimed.add(matched[i]);
-            }
-        }
-        for (int i = 0; i < count; i++) {
-            String oldName = configs.get(i).oldName();
-            if (matched[i] == null && oldName != null) {
-                Long byOldName = names.get(oldName);
-                if (byOldName != null && claimed.add(byOldName)) {
-                    matched[i] = byOldName;
-                }
-            }
-        }
+        NameMatch match = NameMatch.of(configs, ResourceConfig::name, ResourceConfig::oldName, names, "resources");
+        Long[] matched = match.ids();
+        Set<Long> claimed = match.claimed();
         List<Long> order = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             ResourceConfig config = configs.get(i);
