@@ -182,11 +182,13 @@ public final class BuildTrace {
             case "do", "timeout" -> node.children().forEach(c -> render(c, depth, out));
             case "across" -> {
                 out.append(indent).append("across:\n");
-                List<BuildPlan> substeps = substeps(node);
+                List<BuildEvent.AcrossSubsteps.Substep> substeps = substepsWithValues(node);
                 if (substeps.isEmpty()) {
                     node.children().forEach(c -> render(c, depth + 1, out));
-                } else {
-                    substeps.forEach(c -> render(c, depth + 1, out));
+                }
+                for (BuildEvent.AcrossSubsteps.Substep substep : substeps) {
+                    out.append(indent).append("  ").append(substep.values()).append(":\n");
+                    render(substep.step(), depth + 2, out);
                 }
             }
             default -> {
@@ -209,10 +211,14 @@ public final class BuildTrace {
     }
 
     private List<BuildPlan> substeps(BuildPlan across) {
-        List<BuildPlan> substeps = new ArrayList<>();
+        return substepsWithValues(across).stream().map(BuildEvent.AcrossSubsteps.Substep::step).toList();
+    }
+
+    private List<BuildEvent.AcrossSubsteps.Substep> substepsWithValues(BuildPlan across) {
+        List<BuildEvent.AcrossSubsteps.Substep> substeps = new ArrayList<>();
         for (BuildEvent e : byOrigin.getOrDefault(across.id(), List.of())) {
             if (e instanceof BuildEvent.AcrossSubsteps s) {
-                s.substeps().forEach(sub -> substeps.add(sub.step()));
+                substeps.addAll(s.substeps());
             }
         }
         return substeps;

@@ -106,7 +106,10 @@ public final class ScriptedResource {
         return this;
     }
 
-    /** The params of each {@code put} to it so far, oldest first, with their vars resolved. */
+    /**
+     * The params of each {@code put} to it so far, oldest first, with their vars resolved; also for
+     * a resource of a native type that runs for real.
+     */
     public synchronized List<Map<String, Object>> puts() {
         return List.copyOf(puts);
     }

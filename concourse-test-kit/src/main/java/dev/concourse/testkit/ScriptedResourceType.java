@@ -59,7 +59,9 @@ final class ScriptedResourceType implements ResourceType {
         ScriptedResource script = script(request);
         ResourceType real = realType(request, script);
         if (real != null) {
-            return real.get(original(request), directory);
+            ResourceResult result = real.get(original(request), directory);
+            script.recordFetch(result.version());
+            return result;
         }
         try {
             Path copy = script.directoryToCopy();
@@ -87,10 +89,11 @@ final class ScriptedResourceType implements ResourceType {
     public ResourceResult put(ResourceRequest request, Path directory) {
         ScriptedResource script = script(request);
         ResourceType real = realType(request, script);
+        Version created = script.recordPut(request.params());
         if (real != null) {
             return real.put(original(request), directory);
         }
-        return ResourceResult.of(script.recordPut(request.params()));
+        return ResourceResult.of(created);
     }
 
     private ScriptedResource script(ResourceRequest request) {
