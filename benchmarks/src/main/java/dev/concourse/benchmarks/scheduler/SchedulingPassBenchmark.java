@@ -4,6 +4,7 @@ import dev.concourse.Build;
 import dev.concourse.BuildStatus;
 import dev.concourse.Job;
 import dev.concourse.internal.scheduler.BuildStarter;
+import dev.concourse.internal.scheduler.EngineActivity;
 import dev.concourse.internal.scheduler.Scheduler;
 import dev.concourse.resource.Version;
 import dev.concourse.spi.scheduling.EngineClock;
@@ -72,7 +73,12 @@ public class SchedulingPassBenchmark {
             public void start(Build pending, Job job, Map<String, Version> inputs) {
                 buildsTouched.incrementAndGet();
             }
-        });
+
+            @Override
+            public boolean checkedSince(long resourceId, Instant since) {
+                return true;
+            }
+        }, new EngineActivity());
         pass();
         for (long jobId : jobIds) {
             NextBuildInputs next = storage.builds().nextInputs(jobId);
