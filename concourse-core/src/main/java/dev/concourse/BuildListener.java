@@ -9,7 +9,7 @@ package dev.concourse;
  */
 public interface BuildListener {
 
-    /** A build was created (pending). */
+    /** A build was created (pending); also, when the engine starts, each pending build it found in storage. */
     default void created(Build build) {
     }
 

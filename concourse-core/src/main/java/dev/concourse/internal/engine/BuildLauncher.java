@@ -187,7 +187,6 @@ final class BuildLauncher {
 
     /** Opens the event log of a build just created, so subscribers can follow it while it is pending. */
     void created(Build build) {
-        tell(build, BuildListener::created);
         synchronized (this) {
             // The scheduler may have started and even finished the build on another thread already:
             // a log opened for a finished build would never close, and its subscribers never complete.
@@ -195,6 +194,8 @@ final class BuildLauncher {
                 logOf(build.id());
             }
         }
+        // After the log is open: a listener subscribing to the build's events follows it live.
+        tell(build, BuildListener::created);
     }
 
     private synchronized BuildEventLog logOf(long buildId) {

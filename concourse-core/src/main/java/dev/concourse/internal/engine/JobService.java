@@ -64,15 +64,15 @@ final class JobService implements Jobs {
     @Override
     public Build rerun(JobRef ref, String buildName) {
         Pipeline pipeline = pipelines.require(ref.pipeline());
+        if (pipeline.archived()) {
+            throw new ConcourseException("cannot rerun build '" + buildName + "' of " + ref
+                    + ": the pipeline is archived; set it again first");
+        }
         Job job = require(ref);
         Build original = storage.builds().listForJob(job.id(), Integer.MAX_VALUE).stream()
                 .filter(b -> b.name().equals(buildName)).findFirst()
                 .orElseThrow(() -> new NotFoundException("build '" + buildName + "' of job '" + ref.name()
                         + "' in pipeline '" + ref.pipeline() + "' does not exist"));
-        if (pipeline.archived()) {
-            throw new ConcourseException("cannot rerun " + original.describe()
-                    + ": the pipeline is archived; set it again first");
-        }
         if (job.config().disableReruns()) {
             throw new ConcourseException("cannot rerun " + original.describe() + ": the job has disable_reruns set");
         }
