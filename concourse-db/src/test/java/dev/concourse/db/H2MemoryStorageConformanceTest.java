@@ -23,7 +23,7 @@ class H2MemoryStorageConformanceTest extends StorageConformanceTests {
 
     @Override
     protected void cleanUp(Storage used) {
-        // shared by the tests of this class; closed after all of them
+        // shared by the tests of this class (emptied before each); closed after all of them
     }
 
     @AfterAll
@@ -31,6 +31,7 @@ class H2MemoryStorageConformanceTest extends StorageConformanceTests {
         if (storage != null) {
             storage.close();
             dataSource.close();
+            storage = null;
         }
     }
 }
