@@ -83,17 +83,71 @@ final class DbEventStore implements BuildEventStore {
     }
 
     static void insertRows(Connection connection, long buildId, List<StoredEvent> batch) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO concourse_build_event"
-                + " (build_id, seq, event_type, payload) VALUES (?, ?, ?, ?)")) {
-            for (StoredEvent event : batch) {
-                statement.setLong(1, buildId);
-                statement.setLong(2, event.sequence());
-                statement.setString(3, event.type());
-                statement.setString(4, event.json());
-                statement.addBatch();
+        insertRows(connection, List.of(new Rows(buildId, batch)));
+    }
+
+    /** Events of one build to insert. */
+    record Rows(long buildId, List<StoredEvent> events) {
+    }
+
+    /** How many rows one INSERT statement carries: multi-row inserts cost far less per row. */
+    private static final int ROWS_PER_STATEMENT = 250;
+
+    /** Inserts the rows with multi-row INSERT statements. */
+    static void insertRows(Connection connection, List<Rows> rows) throws SQLException {
+        List<long[]> keys = new ArrayList<>();
+        List<StoredEvent> events = new ArrayList<>();
+        for (Rows r : rows) {
+            for (StoredEvent event : r.events()) {
+                keys.add(new long[] {r.buildId()});
+                events.add(event);
             }
-            statement.executeBatch();
         }
+        int done = 0;
+        PreparedStatement full = null;
+        try {
+            while (done < events.size()) {
+                int count = Math.min(ROWS_PER_STATEMENT, events.size() - done);
+                PreparedStatement statement;
+                if (count == ROWS_PER_STATEMENT) {
+                    if (full == null) {
+                        full = connection.prepareStatement(insertSql(count));
+                    }
+                    statement = full;
+                } else {
+                    statement = connection.prepareStatement(insertSql(count));
+                }
+                try {
+                    int p = 1;
+                    for (int i = done; i < done + count; i++) {
+                        StoredEvent event = events.get(i);
+                        statement.setLong(p++, keys.get(i)[0]);
+                        statement.setLong(p++, event.sequence());
+                        statement.setString(p++, event.type());
+                        statement.setString(p++, event.json());
+                    }
+                    statement.executeUpdate();
+                } finally {
+                    if (statement != full) {
+                        statement.close();
+                    }
+                }
+                done += count;
+            }
+        } finally {
+            if (full != null) {
+                full.close();
+            }
+        }
+    }
+
+    private static String insertSql(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO concourse_build_event (build_id, seq, event_type, payload)"
+                + " VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+        }
+        return sql.toString();
     }
 
     @Override

@@ -104,35 +104,44 @@ final class DbVersionStore implements ResourceVersionStore {
         checked.forEach(v -> requireFields(scopeId, v));
         return db.write(session -> {
             ScopeRow scope = requireScope(session, scopeId);
-            boolean anyNew = false;
+            // A check can report thousands of versions: look them all up in a few queries.
+            Map<Version, String> hashes = new LinkedHashMap<>();
             for (Version version : checked) {
-                if (find(session, scopeId, version).isEmpty()) {
-                    anyNew = true;
-                    break;
-                }
+                hashes.computeIfAbsent(version, v -> Json.sha256(fieldsJson(v)));
             }
+            Map<String, Long> ids = VersionBatch.idsByHash(session, hashes.values());
+            Map<Long, ResourceVersion> inScope = VersionBatch.inScope(session, scopeId, ids.values());
+            boolean anyNew = hashes.values().stream()
+                    .anyMatch(hash -> !ids.containsKey(hash) || !inScope.containsKey(ids.get(hash)));
             if (!anyNew) {
                 return List.of();
             }
+            VersionBatch.intern(session, hashes, ids);
+            Map<Long, ResourceVersion> placedById = new LinkedHashMap<>();
             Map<Long, ResourceVersion> added = new LinkedHashMap<>();
             for (Version version : checked) {
-                Optional<ResourceVersion> old = find(session, scopeId, version);
+                long id = ids.get(hashes.get(version));
                 long order = ++scope.lastCheckOrder;
-                ResourceVersion placed;
-                if (old.isEmpty()) {
-                    placed = new ResourceVersion(intern(session, version), scopeId, version, order, List.of(), now);
-                    insert(session, placed);
-                    added.put(placed.id(), placed);
+                ResourceVersion old = placedById.containsKey(id) ? placedById.get(id) : inScope.get(id);
+                ResourceVersion placed = old == null
+                        ? new ResourceVersion(id, scopeId, version, order, List.of(), now)
+                        : new ResourceVersion(id, scopeId, version, order, old.metadata(), old.firstSeen());
+                if (old == null) {
+                    added.put(id, placed);
                 } else {
-                    ResourceVersion o = old.get();
-                    placed = new ResourceVersion(o.id(), scopeId, version, order, o.metadata(), o.firstSeen());
-                    Sql.update(session, "UPDATE concourse_scope_version SET check_order = ? WHERE scope_id = ?"
-                            + " AND version_id = ?", order, scopeId, o.id());
-                    added.computeIfPresent(placed.id(), (id, earlier) -> placed);
+                    added.computeIfPresent(id, (key, earlier) -> placed);
                 }
+                placedById.put(id, placed);
             }
+            VersionBatch.place(session, scopeId, placedById.values(), inScope.keySet());
             return List.copyOf(added.values());
         });
+    }
+
+    static String fieldsJson(Version version) {
+        String json = Json.strings(version.fields());
+        Limits.check("version " + version, json, Limits.TEXT);
+        return json;
     }
 
     private static void insert(Session session, ResourceVersion v) {
@@ -179,8 +188,7 @@ final class DbVersionStore implements ResourceVersionStore {
 
     /** The id of a version's fields, creating it if they are new. */
     private static long intern(Session session, Version version) {
-        String json = Json.strings(version.fields());
-        Limits.check("version " + version, json, Limits.TEXT);
+        String json = fieldsJson(version);
         String hash = Json.sha256(json);
         long id = Sql.queryLong(session, "SELECT id FROM concourse_version WHERE fields_hash = ?", hash);
         if (id != 0) {

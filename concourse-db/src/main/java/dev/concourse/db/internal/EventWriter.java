@@ -105,35 +105,26 @@ final class EventWriter implements AutoCloseable {
         List<Pending> accepted = new ArrayList<>(group.size());
         try {
             db.unlocked(session -> {
-                Map<Long, Long> last = new HashMap<>();
-                List<Pending> valid = new ArrayList<>(group.size());
+                Map<Long, Long> last = lastSequences(session, group);
+                List<DbEventStore.Rows> valid = new ArrayList<>(group.size());
                 for (Pending p : group) {
                     Long known = last.get(p.buildId());
                     if (known == null) {
-                        if (!Sql.exists(session, "SELECT 1 FROM concourse_build WHERE id = ?", p.buildId())) {
-                            p.done().completeExceptionally(new IllegalArgumentException("there is no build with id "
-                                    + p.buildId() + " to append events to"));
-                            continue;
-                        }
-                        known = Sql.queryLong(session, "SELECT MAX(seq) FROM concourse_build_event"
-                                + " WHERE build_id = ?", p.buildId());
+                        p.done().completeExceptionally(new IllegalArgumentException("there is no build with id "
+                                + p.buildId() + " to append events to"));
+                        continue;
                     }
                     try {
                         DbEventStore.requireContinues(p.buildId(), known, p.events());
                     } catch (IllegalArgumentException e) {
-                        last.put(p.buildId(), known);
                         p.done().completeExceptionally(e);
                         continue;
                     }
                     last.put(p.buildId(), p.events().getLast().sequence());
-                    valid.add(p);
+                    valid.add(new DbEventStore.Rows(p.buildId(), p.events()));
+                    accepted.add(p);
                 }
-                session.doWork(connection -> {
-                    for (Pending p : valid) {
-                        DbEventStore.insertRows(connection, p.buildId(), p.events());
-                    }
-                });
-                accepted.addAll(valid);
+                session.doWork(connection -> DbEventStore.insertRows(connection, valid));
                 return null;
             });
             accepted.forEach(p -> p.done().complete(null));
@@ -145,6 +136,20 @@ final class EventWriter implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The last stored sequence of each build of the group that exists (0 for an empty log). */
+    private static Map<Long, Long> lastSequences(org.hibernate.Session session, List<Pending> group) {
+        List<Long> ids = group.stream().map(Pending::buildId).distinct().toList();
+        Map<Long, Long> last = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            Sql.query(session, "SELECT b.id, (SELECT MAX(e.seq) FROM concourse_build_event e WHERE e.build_id = b.id)"
+                    + " FROM concourse_build b WHERE b.id IN (" + marks + ")",
+                    rs -> last.put(rs.getLong(1), rs.getLong(2)), chunk.toArray());
+        }
+        return last;
     }
 
     private void storeAlone(Pending p) {
