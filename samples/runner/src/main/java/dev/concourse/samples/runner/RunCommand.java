@@ -43,15 +43,17 @@ import picocli.CommandLine.Spec;
         versionProvider = RunnerVersion.class,
         description = {
             "Run one job of a pipeline on this machine and stream its build's log.",
-            "The pipeline is set in an in-memory engine (team main, named after the file), the resources the job"
+            "The pipeline is set in an engine of its own (team main, named after the file), the resources the job"
                     + " gets are checked (as a manual trigger checks them), the job is triggered and each step's"
-                    + " output follows a header line such as '==> task: unit'. Ctrl-C aborts the build."},
+                    + " output follows a header line such as '==> task: unit'. Ctrl-C aborts the build.",
+            "The engine keeps its state in memory, or with --database in H2 or PostgreSQL, so that the next run"
+                    + " continues from this run's versions and builds."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the build succeeded",
             "1:the build failed, or the pipeline is invalid",
-            "2:usage error (an unknown job, say), checking a resource the job gets failed, or the build errored"
-                    + " or was aborted",
+            "2:usage error (an unknown job, say), the --database cannot be used, checking a resource the job gets"
+                    + " failed, or the build errored or was aborted",
             "3:internal error"})
 final class RunCommand implements Callable<Integer> {
 
@@ -68,6 +70,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-j", "--job"}, required = true, paramLabel = "NAME", description = "The job to run.")
     private String job;
+
+    @Option(names = {"-d", "--database"}, paramLabel = "JDBC-URL",
+            description = "Keep the engine's state (pipelines, versions, builds and their logs) in this database:"
+                    + " an H2 file such as jdbc:h2:file:./.concourse/state, or PostgreSQL such as"
+                    + " jdbc:postgresql://localhost/concourse?user=ci. Without it, state lives in memory.")
+    private String database;
 
     @Parameters(paramLabel = "PIPELINE", description = "The pipeline config: YAML, or JSON when it ends in .json.")
     private Path pipeline;
@@ -103,7 +111,17 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineRef ref = new PipelineRef(Team.MAIN, pipelineName(pipeline), flags.instanceVars());
 
-        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(err)) {
+        LocalEngine started;
+        try {
+            started = LocalEngine.start(database, err);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IllegalStateException e) {
+            err.println("concourse-runner: cannot use the database " + database + ": " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = started) {
             PipelineEngine engine = local.engine();
             Build build;
             try {
