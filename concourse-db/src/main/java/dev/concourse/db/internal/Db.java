@@ -88,10 +88,15 @@ public final class Db {
         }
         Session session = factory.openSession();
         try {
-            session.doWork(connection -> {
-                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                connection.setReadOnly(false);
-            });
+            if (writes) {
+                // After the lock a writer must see what the writer before it committed: a snapshot
+                // taken before the lock (REPEATABLE READ, SERIALIZABLE) would not.
+                session.doWork(connection -> {
+                    if (connection.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+                        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    }
+                });
+            }
             tx = new Tx(session, session.beginTransaction());
             current.set(tx);
             boolean committed = false;
@@ -141,9 +146,11 @@ public final class Db {
                 session.doWork(connection -> connection.releaseSavepoint(savepoint));
             } else {
                 session.doWork(connection -> connection.rollback(savepoint));
-                // What the session held may be newer than the database now: forget it.
-                session.clear();
             }
+            // Entities never leave a store call, so the next call loads what it needs: this keeps
+            // the persistence context (and the cost of each flush) small in long transactions,
+            // and after a rollback it forgets entities newer than the database.
+            session.clear();
         }
     }
 

@@ -1,12 +1,17 @@
 package dev.concourse.db.internal;
 
+import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import javax.sql.DataSource;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
+import liquibase.Scope;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.OfflineConnection;
@@ -14,6 +19,7 @@ import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.resource.ResourceAccessor;
+import liquibase.ui.LoggerUIService;
 
 /**
  * The schema, applied with Liquibase from our own changelog. Liquibase records what it applied in
@@ -46,16 +52,31 @@ public final class Migrations {
      */
     public static void printSql(String dbms, Writer out) {
         ResourceAccessor accessor = new ClassLoaderResourceAccessor(Migrations.class.getClassLoader());
+        Path history = null;
         try {
-            OfflineConnection connection = new OfflineConnection("offline:" + dbms, accessor);
+            // Offline, Liquibase tracks what it "applied" in a CSV file: a fresh one each time, so
+            // that the whole schema is printed, then deleted.
+            Path directory = Files.createTempDirectory("concourse-db-sql");
+            history = directory.resolve("changelog.csv");
+            OfflineConnection connection = new OfflineConnection("offline:" + dbms + "?outputLiquibaseSql=all"
+                    + "&changeLogFile=" + history.toAbsolutePath(), accessor);
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(connection);
             configure(database);
             try (Liquibase liquibase = new Liquibase(CHANGELOG, accessor, database)) {
-                update(liquibase, out);
+                quietly(ignored -> update(liquibase, out));
             }
-        } catch (LiquibaseException e) {
+        } catch (IOException | LiquibaseException e) {
             throw new IllegalStateException("cannot write the concourse-db schema SQL for " + dbms + ": "
                     + e.getMessage(), e);
+        } finally {
+            if (history != null) {
+                try {
+                    Files.deleteIfExists(history);
+                    Files.deleteIfExists(history.getParent());
+                } catch (IOException e) {
+                    // a temporary file left behind is harmless
+                }
+            }
         }
     }
 
@@ -77,6 +98,22 @@ public final class Migrations {
         database.setDatabaseChangeLogLockTableName(LOCK_TABLE);
     }
 
+    /**
+     * Runs Liquibase with its messages going to its logger, never to standard output (which belongs
+     * to the application: the runner prints build logs there).
+     */
+    private static void quietly(LiquibaseWork work) throws LiquibaseException {
+        try {
+            Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService()), () -> work.run(null));
+        } catch (LiquibaseException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LiquibaseException(e);
+        }
+    }
+
     private static void withLiquibase(DataSource dataSource, String what, LiquibaseWork work) {
         try {
             Connection connection = dataSource.getConnection();
@@ -85,7 +122,7 @@ public final class Migrations {
             configure(database);
             try (Liquibase liquibase = new Liquibase(CHANGELOG,
                     new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()), database)) {
-                work.run(liquibase);
+                quietly(ignored -> work.run(liquibase));
             }
         } catch (SQLException | LiquibaseException e) {
             throw new IllegalStateException("cannot " + what + ": " + e.getMessage()
