@@ -36,6 +36,7 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
     private final EngineClock clock;
     private final Executor executor;
     private final JobScheduler jobs;
+    private final EngineActivity activity;
     private final ReentrantLock passLock = new ReentrantLock();
     private final SequencedSet<Long> queue = new LinkedHashSet<>();
     private boolean started;
@@ -44,11 +45,17 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
     private boolean draining;
     private EngineClock.Scheduled timer;
 
-    public Scheduler(Storage storage, EngineClock clock, Executor executor, BuildStarter starter) {
+    /**
+     * @param activity counts each queued job and pass as work in flight, so the engine can tell
+     *                 when it is idle
+     */
+    public Scheduler(Storage storage, EngineClock clock, Executor executor, BuildStarter starter,
+            EngineActivity activity) {
         this.storage = storage;
         this.clock = clock;
         this.executor = executor;
         this.jobs = new JobScheduler(storage, clock, starter);
+        this.activity = activity;
     }
 
     /** Starts draining and the timer, and schedules every job once (pending builds after a restart). */
@@ -70,6 +77,7 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
             if (closed || !queue.add(jobId)) {
                 return;
             }
+            activity.begin();
         }
         drainIfNeeded();
     }
@@ -100,7 +108,7 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
                 return;
             }
         }
-        pass(jobId);
+        activity.during(() -> pass(jobId));
     }
 
     @Override
@@ -171,7 +179,11 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
                 }
                 jobId = queue.removeFirst();
             }
-            pass(jobId);
+            try {
+                pass(jobId);
+            } finally {
+                activity.end();
+            }
         }
     }
 
@@ -204,6 +216,7 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
                 return;
             }
             closed = true;
+            queue.forEach(id -> activity.end());
             queue.clear();
             if (timer != null) {
                 timer.cancel();
