@@ -1,6 +1,7 @@
 package dev.concourse.testkit;
 
 import dev.concourse.Build;
+import dev.concourse.JobPreparation;
 import dev.concourse.JobRef;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,19 @@ public final class JobUnderTest {
     /** How many builds it has. */
     public int buildCount() {
         return harness.engine().jobs().builds(ref, Integer.MAX_VALUE).size();
+    }
+
+    /**
+     * Why its next build is not running, or why it has none ("why is my build pending?"), as the
+     * engine's scheduler answers: paused pipeline or job, max in flight, inputs without a version.
+     */
+    public JobPreparation preparation() {
+        return harness.engine().jobs().preparation(ref);
+    }
+
+    /** The reasons of {@link #preparation()}, one sentence each; empty when nothing holds it back. */
+    public List<String> whyPending() {
+        return preparation().reasons();
     }
 
     /** Triggers it by hand ({@code fly trigger-job}); the build runs when the harness next runs the engine. */

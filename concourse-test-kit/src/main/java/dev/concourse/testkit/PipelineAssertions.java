@@ -20,6 +20,11 @@ public final class PipelineAssertions {
         return new BuildAssert(build);
     }
 
+    /** Assertions on a job: its builds, and why its next build is pending. */
+    public static JobAssert assertThat(JobUnderTest job) {
+        return new JobAssert(job);
+    }
+
     /** Assertions on every build of a harness's pipeline. */
     public static HarnessAssert assertThat(PipelineHarness harness) {
         return new HarnessAssert(harness);

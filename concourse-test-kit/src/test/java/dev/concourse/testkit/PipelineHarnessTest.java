@@ -87,4 +87,46 @@ class PipelineHarnessTest {
                 .contains("authentication failed");
         assertThat(ci.builds()).isEmpty();
     }
+
+    @Test
+    void aJobSaysWhyItWaits(PipelineHarness ci) {
+        ci.resource("repo").emit("ref", "abc");
+        ci.task("unit-tests").returns(1);
+        ci.task("notify").returns(0);
+
+        ci.runUntilIdle();
+
+        assertThat(ci.job("deploy")).hasNoBuild().isPendingBecause("no satisfiable builds from passed jobs");
+        assertThatThrownBy(() -> assertThat(ci.job("deploy")).isPendingBecause("is paused"))
+                .hasMessageContaining("expected job 'deploy' to wait because of \"is paused\"")
+                .hasMessageContaining("no satisfiable builds from passed jobs");
+        ci.engine().jobs().pause(ci.job("unit").ref());
+        assertThat(ci.job("unit")).isPendingBecause("job 'unit' is paused");
+    }
+
+    @Test
+    void aSecretPrintedByABuildThatFetchedItIsRedacted(PipelineHarness ci) {
+        ci.resource("repo").emit("ref", "abc");
+        ci.task("unit-tests").returns(0);
+        ci.task("build-image").returns(0).prints("pushing with s3cr3t-token\n");
+        ci.secret("registry-token", "s3cr3t-token");
+
+        ci.runUntilIdle();
+
+        assertThat(ci.job("deploy").lastBuild()).succeeded().logDoesNotContain("s3cr3t-token");
+        assertThat(ci).hasNoSecretInLogs();
+    }
+
+    @Test
+    void aSecretPrintedWhereNoBuildFetchedItIsCaught(PipelineHarness ci) {
+        ci.resource("repo").emit("ref", "abc");
+        ci.task("unit-tests").returns(0).prints("debug: token is s3cr3t-token\n");
+        ci.task("build-image").returns(0);
+        ci.secret("registry-token", "s3cr3t-token");
+
+        ci.runUntilIdle();
+
+        assertThatThrownBy(() -> assertThat(ci).hasNoSecretInLogs())
+                .hasMessageContaining("main/ci/unit #1 shows secret ((registry-token))");
+    }
 }
