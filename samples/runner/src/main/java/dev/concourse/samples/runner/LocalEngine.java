@@ -13,9 +13,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 
 /**
- * An engine for one command: in-memory storage (the default) and local processes whose
- * containers and volumes live in a new temporary directory, deleted on {@link #close()}. Nothing
- * survives the command, which is what a command line run wants.
+ * An engine for one command: in-memory storage (the default) or a database ({@code --database}),
+ * and local processes whose containers and volumes live in a new temporary directory, deleted on
+ * {@link #close()}. Without a database nothing survives the command; with one, pipelines, versions
+ * and builds do, and the next command continues from them.
  *
  * <p>Clean-up problems are reported on the command's stderr rather than thrown: by then the build
  * is over, and its result, not a leftover directory, decides the exit code.
@@ -27,12 +28,15 @@ final class LocalEngine implements AutoCloseable {
     private final Path workDirectory;
     private final LocalProcessRuntime runtime;
     private final PipelineEngine engine;
+    private final StateDatabase database;
     private final PrintWriter err;
 
-    private LocalEngine(Path workDirectory, LocalProcessRuntime runtime, PipelineEngine engine, PrintWriter err) {
+    private LocalEngine(Path workDirectory, LocalProcessRuntime runtime, PipelineEngine engine,
+            StateDatabase database, PrintWriter err) {
         this.workDirectory = workDirectory;
         this.runtime = runtime;
         this.engine = engine;
+        this.database = database;
         this.err = err;
     }
 
@@ -41,11 +45,23 @@ final class LocalEngine implements AutoCloseable {
      * starts the engine.
      */
     static LocalEngine start(PrintWriter err) {
-        return start(Path.of(System.getProperty("java.io.tmpdir")), err);
+        return start(Path.of(System.getProperty("java.io.tmpdir")), null, err);
     }
 
-    /** Like {@link #start(PrintWriter)}, with the temporary directory in {@code parent}. */
+    /**
+     * Like {@link #start(PrintWriter)}, keeping the engine's state in the database at
+     * {@code databaseUrl} (a JDBC URL of H2 or PostgreSQL), or in memory when it is null.
+     */
+    static LocalEngine start(String databaseUrl, PrintWriter err) {
+        return start(Path.of(System.getProperty("java.io.tmpdir")), databaseUrl, err);
+    }
+
+    /** Like {@link #start(String, PrintWriter)}, with the temporary directory in {@code parent}. */
     static LocalEngine start(Path parent, PrintWriter err) {
+        return start(parent, null, err);
+    }
+
+    private static LocalEngine start(Path parent, String databaseUrl, PrintWriter err) {
         Path dir;
         try {
             dir = Files.createTempDirectory(parent, "concourse-runner-");
@@ -53,13 +69,17 @@ final class LocalEngine implements AutoCloseable {
             throw new UncheckedIOException("cannot create a temporary directory for the build's files in " + parent
                     + ": " + e.getMessage() + "; point java.io.tmpdir at a writable directory", e);
         }
+        StateDatabase database = databaseUrl == null ? null : StateDatabase.open(databaseUrl);
         LocalProcessRuntime runtime = LocalProcessRuntime.builder().baseDirectory(dir).build();
-        PipelineEngine engine = PipelineEngine.builder()
+        PipelineEngine.Builder builder = PipelineEngine.builder()
                 .runtime(runtime)
-                .abortGracePeriod(ABORT_GRACE_PERIOD)
-                .build();
+                .abortGracePeriod(ABORT_GRACE_PERIOD);
+        if (database != null) {
+            builder.storage(database.storage());
+        }
+        PipelineEngine engine = builder.build();
         engine.start();
-        return new LocalEngine(dir, runtime, engine, err);
+        return new LocalEngine(dir, runtime, engine, database, err);
     }
 
     /** Where the runtime keeps containers and volumes. */
@@ -80,6 +100,9 @@ final class LocalEngine implements AutoCloseable {
         // the engine closes only a runtime it created itself, so this one is closed here
         closeStep("stop the engine", engine::close);
         closeStep("stop the local runtime", runtime::close);
+        if (database != null) {
+            closeStep("close the state database", database::close);
+        }
         closeStep("delete " + workDirectory + " (delete it by hand)", () -> delete(workDirectory));
         err.flush();
     }

@@ -46,15 +46,17 @@ import picocli.CommandLine.Spec;
             "Without --job the whole pipeline runs: its resources are checked, new versions trigger jobs, and"
                     + " every build's log is printed with a 'JOB/BUILD | ' prefix until no job can make progress;"
                     + " then why each job is idle is printed. --watch goes on until Ctrl-C.",
-            "The pipeline is set in an in-memory engine (team main, named after the file), the resources the job"
+            "The pipeline is set in an engine of its own (team main, named after the file), the resources the job"
                     + " gets are checked (as a manual trigger checks them), the job is triggered and each step's"
-                    + " output follows a header line such as '==> task: unit'. Ctrl-C aborts the build."},
+                    + " output follows a header line such as '==> task: unit'. Ctrl-C aborts the build.",
+            "The engine keeps its state in memory, or with --database in H2 or PostgreSQL, so that the next run"
+                    + " continues from this run's versions and builds."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the build succeeded (without --job: every build did)",
             "1:the build failed (without --job: one failed, none errored), or the pipeline is invalid",
-            "2:usage error (an unknown job, say), checking a resource the job gets failed, or the build errored"
-                    + " or was aborted (without --job: one did, or is left pending)",
+            "2:usage error (an unknown job, say), the --database cannot be used, checking a resource the job gets"
+                    + " failed, or the build errored or was aborted (without --job: one did, or is left pending)",
             "3:internal error"})
 final class RunCommand implements Callable<Integer> {
 
@@ -76,6 +78,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-w", "--watch"},
             description = "Run the whole pipeline on and on (periodic checks, new versions) until Ctrl-C.")
     private boolean watch;
+
+    @Option(names = {"-d", "--database"}, paramLabel = "JDBC-URL",
+            description = "Keep the engine's state (pipelines, versions, builds and their logs) in this database:"
+                    + " an H2 file such as jdbc:h2:file:./.concourse/state, or PostgreSQL such as"
+                    + " jdbc:postgresql://localhost/concourse?user=ci. Without it, state lives in memory.")
+    private String database;
 
     @Parameters(paramLabel = "PIPELINE", description = "The pipeline config: YAML, or JSON when it ends in .json.")
     private Path pipeline;
@@ -118,7 +126,11 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineRef ref = new PipelineRef(Team.MAIN, pipelineName(pipeline), flags.instanceVars());
 
-        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(err)) {
+        LocalEngine started = openEngine(err);
+        if (started == null) {
+            return 2;
+        }
+        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = started) {
             PipelineEngine engine = local.engine();
             Build build;
             try {
@@ -151,7 +163,11 @@ final class RunCommand implements Callable<Integer> {
 
     private int runPipeline(PipelineRef ref, PipelineConfig config, PrintWriter out, PrintWriter err)
             throws InterruptedException {
-        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(err)) {
+        LocalEngine started = openEngine(err);
+        if (started == null) {
+            return 2;
+        }
+        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = started) {
             PipelineRun run = new PipelineRun(local.engine(), ref, out, err);
             shutdown.abortOnShutdown("the builds of pipeline " + ref, run::stop);
             try {
@@ -161,6 +177,19 @@ final class RunCommand implements Callable<Integer> {
                 err.flush();
                 return 2;
             }
+        }
+    }
+
+    /** The engine for this command (with --database, over that database), or null after saying why not. */
+    private LocalEngine openEngine(PrintWriter err) {
+        try {
+            return LocalEngine.start(database, err);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IllegalStateException e) {
+            err.println("concourse-runner: cannot use the database " + database + ": " + e.getMessage());
+            err.flush();
+            return null;
         }
     }
 
