@@ -42,7 +42,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = RunnerVersion.class,
         description = {
-            "Run one job of a pipeline on this machine and stream its build's log.",
+            "Run a pipeline, or one job of it, on this machine and stream the builds' logs.",
+            "Without --job the whole pipeline runs: its resources are checked, new versions trigger jobs, and"
+                    + " every build's log is printed with a 'JOB/BUILD | ' prefix until no job can make progress;"
+                    + " then why each job is idle is printed. --watch goes on until Ctrl-C.",
             "The pipeline is set in an engine of its own (team main, named after the file), the resources the job"
                     + " gets are checked (as a manual trigger checks them), the job is triggered and each step's"
                     + " output follows a header line such as '==> task: unit'. Ctrl-C aborts the build.",
@@ -50,10 +53,10 @@ import picocli.CommandLine.Spec;
                     + " continues from this run's versions and builds."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:the build succeeded",
-            "1:the build failed, or the pipeline is invalid",
+            "0:the build succeeded (without --job: every build did)",
+            "1:the build failed (without --job: one failed, none errored), or the pipeline is invalid",
             "2:usage error (an unknown job, say), the --database cannot be used, checking a resource the job gets"
-                    + " failed, or the build errored or was aborted",
+                    + " failed, or the build errored or was aborted (without --job: one did, or is left pending)",
             "3:internal error"})
 final class RunCommand implements Callable<Integer> {
 
@@ -68,8 +71,13 @@ final class RunCommand implements Callable<Integer> {
                     + " -v, -y and -l. Repeatable.")
     private List<String> instanceVars = new ArrayList<>();
 
-    @Option(names = {"-j", "--job"}, required = true, paramLabel = "NAME", description = "The job to run.")
+    @Option(names = {"-j", "--job"}, paramLabel = "NAME",
+            description = "The job to run. Without it, the whole pipeline runs until no job can make progress.")
     private String job;
+
+    @Option(names = {"-w", "--watch"},
+            description = "Run the whole pipeline on and on (periodic checks, new versions) until Ctrl-C.")
+    private boolean watch;
 
     @Option(names = {"-d", "--database"}, paramLabel = "JDBC-URL",
             description = "Keep the engine's state (pipelines, versions, builds and their logs) in this database:"
@@ -103,6 +111,13 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         PipelineConfig config = loaded.config().orElseThrow();
+        if (job == null) {
+            PipelineRef whole = new PipelineRef(Team.MAIN, pipelineName(pipeline), flags.instanceVars());
+            return runPipeline(whole, config, out, err);
+        }
+        if (watch) {
+            throw new ParameterException(spec.commandLine(), "--watch runs the whole pipeline; leave out --job");
+        }
         List<String> jobs = config.jobs().stream().map(JobConfig::name).toList();
         if (!jobs.contains(job)) {
             throw new ParameterException(spec.commandLine(), "unknown job '" + job + "': " + loaded.source()
@@ -111,14 +126,8 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineRef ref = new PipelineRef(Team.MAIN, pipelineName(pipeline), flags.instanceVars());
 
-        LocalEngine started;
-        try {
-            started = LocalEngine.start(database, err);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        } catch (IllegalStateException e) {
-            err.println("concourse-runner: cannot use the database " + database + ": " + e.getMessage());
-            err.flush();
+        LocalEngine started = startEngine(err);
+        if (started == null) {
             return 2;
         }
         try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = started) {
@@ -149,6 +158,41 @@ final class RunCommand implements Callable<Integer> {
                 case FAILED -> 1;
                 default -> 2;
             };
+        }
+    }
+
+    /**
+     * The engine for this command, in memory or on the {@code --database}; null after saying why
+     * the database cannot be used.
+     */
+    private LocalEngine startEngine(PrintWriter err) {
+        try {
+            return LocalEngine.start(database, err);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IllegalStateException e) {
+            err.println("concourse-runner: cannot use the database " + database + ": " + e.getMessage());
+            err.flush();
+            return null;
+        }
+    }
+
+    private int runPipeline(PipelineRef ref, PipelineConfig config, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
+        LocalEngine started = startEngine(err);
+        if (started == null) {
+            return 2;
+        }
+        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = started) {
+            PipelineRun run = new PipelineRun(local.engine(), ref, out, err);
+            shutdown.abortOnShutdown("the builds of pipeline " + ref, run::stop);
+            try {
+                return run.run(config, watch);
+            } catch (ConcourseException e) {
+                err.println("concourse-runner: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
         }
     }
 
