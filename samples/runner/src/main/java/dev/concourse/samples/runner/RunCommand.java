@@ -126,7 +126,7 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineRef ref = new PipelineRef(Team.MAIN, pipelineName(pipeline), flags.instanceVars());
 
-        LocalEngine started = openEngine(err);
+        LocalEngine started = startEngine(err);
         if (started == null) {
             return 2;
         }
@@ -161,9 +161,25 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The engine for this command, in memory or on the {@code --database}; null after saying why
+     * the database cannot be used.
+     */
+    private LocalEngine startEngine(PrintWriter err) {
+        try {
+            return LocalEngine.start(database, err);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IllegalStateException e) {
+            err.println("concourse-runner: cannot use the database " + database + ": " + e.getMessage());
+            err.flush();
+            return null;
+        }
+    }
+
     private int runPipeline(PipelineRef ref, PipelineConfig config, PrintWriter out, PrintWriter err)
             throws InterruptedException {
-        LocalEngine started = openEngine(err);
+        LocalEngine started = startEngine(err);
         if (started == null) {
             return 2;
         }
@@ -177,19 +193,6 @@ final class RunCommand implements Callable<Integer> {
                 err.flush();
                 return 2;
             }
-        }
-    }
-
-    /** The engine for this command (with --database, over that database), or null after saying why not. */
-    private LocalEngine openEngine(PrintWriter err) {
-        try {
-            return LocalEngine.start(database, err);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        } catch (IllegalStateException e) {
-            err.println("concourse-runner: cannot use the database " + database + ": " + e.getMessage());
-            err.flush();
-            return null;
         }
     }
 
