@@ -103,6 +103,17 @@ class BridgeNetworkTest {
         }
     }
 
+    private static int hostMtu() {
+        String defaultRoute = run("ip", "-o", "-4", "route", "show", "default").output();
+        String[] words = defaultRoute.strip().split("\\s+");
+        for (int i = 0; i + 1 < words.length; i++) {
+            if (words[i].equals("dev")) {
+                return Integer.parseInt(run("cat", "/sys/class/net/" + words[i + 1] + "/mtu").output().strip());
+            }
+        }
+        return 1500;
+    }
+
     private static NetworkSettings settings() {
         return NetworkSettings.defaults().withBridgeName(BRIDGE).withSubnet(SUBNET).withDnsServers(List.of("10.213.8.2"));
     }
@@ -120,6 +131,7 @@ class BridgeNetworkTest {
 
         assertThat(a.address()).isNotEqualTo(b.address()).startsWith("10.213.7.");
         assertThat(a.gateway()).isEqualTo(GATEWAY);
+        assertThat(run("ip", "-n", a.namespaceName(), "link", "show", "eth0").output()).contains("mtu " + hostMtu());
         assertThat(a.namespacePath()).isEqualTo(Path.of("/run/netns", BRIDGE + ".build-1-task")).exists();
         assertThat(Files.readString(Path.of("/sys/class/net", a.hostInterface(), "master", "uevent")))
                 .contains("INTERFACE=" + BRIDGE);
@@ -161,6 +173,15 @@ class BridgeNetworkTest {
         open(settings().withRestrictedNetworks(List.of("10.0.0.0/8")));
         assertThat(ping(c.namespaceName(), OUTSIDE_ADDRESS)).isFalse();
         assertThat(ping(c.namespaceName(), peer.address())).as("a restriction covering the subnet spares the bridge").isTrue();
+    }
+
+    @Test
+    void theDnsServersStayReachableOnPort53InsideARestrictedNetwork() {
+        BridgeNetwork net = open(settings().withRestrictedNetworks(List.of("10.213.8.0/30")));
+        ContainerNetwork c = net.setUp("resolver-user", "resolver-user");
+        assertThat(NetworkHost.tcpDelivers(c.namespaceName(), OUTSIDE_NS, OUTSIDE_ADDRESS, 53)).as("DNS port").isTrue();
+        assertThat(NetworkHost.tcpDelivers(c.namespaceName(), OUTSIDE_NS, OUTSIDE_ADDRESS, 54)).as("other port").isFalse();
+        assertThat(ping(c.namespaceName(), OUTSIDE_ADDRESS)).isFalse();
     }
 
     @Test

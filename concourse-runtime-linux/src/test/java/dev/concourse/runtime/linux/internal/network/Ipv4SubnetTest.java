@@ -45,4 +45,11 @@ class Ipv4SubnetTest {
         assertThat(Ipv4Address.fromHex("0ad507fe")).contains(address);
         assertThat(Ipv4Address.fromHex("zz")).isEmpty();
     }
+
+    @Test
+    void hostnamesForHandlesAreValidHostNames() {
+        assertThat(BridgeNetwork.hostnameFor("build_17-task")).isEqualTo("build-17-task");
+        assertThat(BridgeNetwork.hostnameFor("a".repeat(62) + "-b")).isEqualTo("a".repeat(62));
+        assertThat(BridgeNetwork.hostnameFor("x".repeat(128))).hasSize(63);
+    }
 }

@@ -71,6 +71,47 @@ final class NetworkHost {
         return run.exitCode() == 0;
     }
 
+    /**
+     * Whether a line sent over TCP from {@code clientNamespace} to {@code address:port} arrives
+     * at a listener in {@code serverNamespace}.
+     */
+    static boolean tcpDelivers(String clientNamespace, String serverNamespace, String address, int port) {
+        try {
+            Process listener = new ProcessBuilder("ip", "netns", "exec", serverNamespace, "busybox", "nc", "-l", "-p",
+                    Integer.toString(port)).redirectErrorStream(true).start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!run("ip", "netns", "exec", serverNamespace, "busybox", "netstat", "-ltn").output()
+                        .contains(":" + port + " ")) {
+                    if (System.nanoTime() > deadline || !listener.isAlive()) {
+                        fail("the test's listener on port " + port + " in " + serverNamespace + " did not start");
+                    }
+                    Thread.onSpinWait();
+                }
+                Process client = new ProcessBuilder("ip", "netns", "exec", clientNamespace, "busybox", "nc", "-w", "1", address,
+                        Integer.toString(port)).redirectErrorStream(true).start();
+                client.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+                client.getOutputStream().close();
+                if (!client.waitFor(10, TimeUnit.SECONDS)) {
+                    client.destroyForcibly();
+                    fail("nc to " + address + ":" + port + " did not finish within 10 s");
+                }
+                if (!listener.waitFor(client.exitValue() == 0 ? 5 : 0, TimeUnit.SECONDS)) {
+                    return false;
+                }
+                return new String(listener.getInputStream().readAllBytes(), StandardCharsets.UTF_8).contains("hello");
+            } finally {
+                listener.destroyForcibly();
+                listener.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run nc", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     static boolean interfaceExists(String name) {
         return Files.exists(Path.of("/sys/class/net", name));
     }
