@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /** The bridge, veth pairs and named network namespaces, through {@code ip}. */
@@ -17,6 +18,12 @@ final class Links {
     static final String CONTAINER_INTERFACE = "eth0";
     private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
     private static final String VETH_PREFIX = "ccv";
+
+    /**
+     * The first {@code ip netns add} on a host turns /run/netns into a shared mount point, and
+     * concurrent first calls stack mounts there; one at a time per JVM avoids that.
+     */
+    private static final ReentrantLock NAMESPACE_CREATION = new ReentrantLock();
 
     private final HostCommands commands;
     private final String bridge;
@@ -134,7 +141,12 @@ final class Links {
     void connect(String namespace, Ipv4Address address, int mtu) {
         String veth = vethName(address);
         String mtuText = Integer.toString(mtu);
-        commands.run("ip", "netns", "add", namespace);
+        NAMESPACE_CREATION.lock();
+        try {
+            commands.run("ip", "netns", "add", namespace);
+        } finally {
+            NAMESPACE_CREATION.unlock();
+        }
         commands.run("ip", "link", "add", "name", veth, "mtu", mtuText, "type", "veth",
                 "peer", "name", CONTAINER_INTERFACE, "mtu", mtuText, "netns", namespace);
         commands.run("ip", "link", "set", "dev", veth, "master", bridge, "up");

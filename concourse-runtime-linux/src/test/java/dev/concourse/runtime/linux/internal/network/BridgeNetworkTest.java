@@ -12,9 +12,13 @@ import dev.concourse.runtime.linux.NetworkSettings;
 import dev.concourse.spi.runtime.RuntimeOperationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,6 +219,42 @@ class BridgeNetworkTest {
                 .isInstanceOf(RuntimeOperationException.class).hasMessageContaining("already has the address");
         assertThat(ping(restarted.find("c3").orElseThrow().namespaceName(), restarted.find("c12").orElseThrow().address()))
                 .as("a failed second set-up leaves the first alone").isTrue();
+    }
+
+    @Test
+    void containersAreSetUpAndTornDownInParallel() throws Exception {
+        BridgeNetwork net = open(settings());
+        List<ContainerNetwork> containers;
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ContainerNetwork>> futures = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String handle = "parallel-" + i;
+                futures.add(threads.submit(() -> net.setUp(handle, handle)));
+            }
+            containers = new ArrayList<>();
+            for (Future<ContainerNetwork> future : futures) {
+                containers.add(future.get());
+            }
+        }
+        assertThat(containers).extracting(ContainerNetwork::address).doesNotHaveDuplicates();
+        assertThat(ping(containers.get(0).namespaceName(), containers.get(7).address())).isTrue();
+        assertThat(ping(containers.get(7).namespaceName(), containers.get(3).address())).isTrue();
+
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (ContainerNetwork c : containers) {
+                futures.add(threads.submit(() -> net.tearDown(c.handle())));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        }
+        for (ContainerNetwork c : containers) {
+            assertThat(interfaceExists(c.hostInterface())).isFalse();
+            assertThat(namespaceExists(c.namespaceName())).isFalse();
+        }
+        assertThat(iptables("filter", "CC-" + BRIDGE + "-CTR")).doesNotContain("-s 10.213.7.");
+        assertThat(net.collectGarbage(Set.of()).isEmpty()).isTrue();
     }
 
     @Test
