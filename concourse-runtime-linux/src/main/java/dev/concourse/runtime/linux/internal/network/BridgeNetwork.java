@@ -123,8 +123,7 @@ public final class BridgeNetwork {
             Ipv4Address address = pool.acquire(handle);
             try {
                 String namespace = links.namespaceName(handle);
-                links.removeNamespace(namespace); // a leftover of a container whose lease is gone
-                links.removeVeth(Links.vethName(address));
+                links.disconnect(Links.vethName(address), namespace); // leftovers of a crash, if any
                 links.connect(namespace, address, mtu);
                 firewall.allowContainer(address, handle);
                 ContainerNetwork network = describe(handle, hostname, address);
@@ -226,11 +225,10 @@ public final class BridgeNetwork {
 
     private void remove(String handle, Ipv4Address address) {
         if (address != null) {
-            firewall.forbidContainer(address);
-            links.removeVeth(Links.vethName(address));
+            firewall.forbidContainer(address, handle);
         }
+        links.disconnect(address == null ? null : Links.vethName(address), handle == null ? null : links.namespaceName(handle));
         if (handle != null) {
-            links.removeNamespace(links.namespaceName(handle));
             deleteRecursively(containerDirectory(handle));
         }
         if (address != null) {

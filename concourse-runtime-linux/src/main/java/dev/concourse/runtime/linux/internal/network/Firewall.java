@@ -115,19 +115,22 @@ final class Firewall {
         }
     }
 
-    /** Lets the container at {@code address} out of the bridge (idempotent). */
+    /** Lets the container at {@code address} out of the bridge (one {@code iptables -A}). */
     void allowContainer(Ipv4Address address, String handle) {
-        String[] rule = containerRule(address, handle);
-        if (!exists("filter", containerChain, rule)) {
-            commands.run(iptables("filter", "-A", containerChain, rule));
-        }
+        commands.run(iptables("filter", "-A", containerChain, containerRule(address, handle)));
     }
 
-    /** Removes the container rules of {@code address}, whatever handle they name. */
-    void forbidContainer(Ipv4Address address) {
+    /**
+     * Removes the container rule of {@code address}: the one naming {@code handle} directly, or,
+     * with no handle or no such rule, whichever rules let that address out.
+     */
+    void forbidContainer(Ipv4Address address, String handle) {
+        if (handle != null && commands.tryRun(iptables("filter", "-D", containerChain, containerRule(address, handle))).ok()) {
+            return;
+        }
         for (ContainerRule rule : containerRules()) {
             if (rule.address().equals(address)) {
-                commands.tryRun(iptables("filter", "-D", containerChain, rule.spec().toArray(String[]::new)));
+                delete(rule);
             }
         }
     }

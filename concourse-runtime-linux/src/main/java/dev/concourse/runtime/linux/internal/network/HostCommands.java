@@ -68,6 +68,11 @@ final class HostCommands {
         }
     }
 
+    /** Runs the command with {@code input} on its standard input and returns how it ended. */
+    Result tryRunWithInput(String input, String... command) {
+        return exec(input, command);
+    }
+
     /** Whether the program is installed, in PATH or the usual system directories. */
     boolean available(String program) {
         return locate(program) != null;

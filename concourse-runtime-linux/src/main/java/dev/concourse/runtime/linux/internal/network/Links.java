@@ -137,43 +137,59 @@ final class Links {
         return bridge + "." + handle;
     }
 
-    /** Creates the namespace, the veth pair with its container end in it, and configures both ends. */
+    /**
+     * Creates the namespace, the veth pair with its container end in it, and configures both ends:
+     * two {@code ip -batch} processes, one per namespace.
+     */
     void connect(String namespace, Ipv4Address address, int mtu) {
         String veth = vethName(address);
-        String mtuText = Integer.toString(mtu);
+        String hostSide = "netns add " + namespace + "\n"
+                + "link add name " + veth + " mtu " + mtu + " type veth peer name " + CONTAINER_INTERFACE + " mtu " + mtu
+                + " netns " + namespace + "\n"
+                + "link set dev " + veth + " master " + bridge + " up\n";
         NAMESPACE_CREATION.lock();
         try {
-            commands.run("ip", "netns", "add", namespace);
+            commands.runWithInput(hostSide, "ip", "-batch", "-");
         } finally {
             NAMESPACE_CREATION.unlock();
         }
-        commands.run("ip", "link", "add", "name", veth, "mtu", mtuText, "type", "veth",
-                "peer", "name", CONTAINER_INTERFACE, "mtu", mtuText, "netns", namespace);
-        commands.run("ip", "link", "set", "dev", veth, "master", bridge, "up");
         commands.runWithInput("addr add " + address + "/" + subnet.prefixLength() + " dev " + CONTAINER_INTERFACE + "\n"
                 + "link set dev " + CONTAINER_INTERFACE + " up\n"
                 + "link set dev lo up\n"
                 + "route add default via " + subnet.gateway() + "\n", "ip", "-n", namespace, "-batch", "-");
     }
 
+    /**
+     * Removes the host veth (its peer goes with it) and the named namespace, those that exist, in
+     * one {@code ip} process; a namespace still used by processes disappears when they end.
+     */
+    void disconnect(String veth, String namespace) {
+        StringBuilder batch = new StringBuilder();
+        if (veth != null && interfaceExists(veth)) {
+            batch.append("link del dev ").append(veth).append('\n');
+        }
+        if (namespace != null && Files.exists(NETNS_DIRECTORY.resolve(namespace))) {
+            batch.append("netns del ").append(namespace).append('\n');
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        HostCommands.Result result = commands.tryRunWithInput(batch.toString(), "ip", "-force", "-batch", "-");
+        boolean vethLeft = veth != null && interfaceExists(veth);
+        boolean namespaceLeft = namespace != null && Files.exists(NETNS_DIRECTORY.resolve(namespace));
+        if (!result.ok() && (vethLeft || namespaceLeft)) {
+            throw new RuntimeOperationException("Network tear-down: " + result.describe() + "\nInput was:\n" + batch);
+        }
+    }
+
     /** Removes the host veth (its peer goes with it); idempotent. */
     void removeVeth(String veth) {
-        if (interfaceExists(veth)) {
-            HostCommands.Result deleted = commands.tryRun("ip", "link", "del", "dev", veth);
-            if (!deleted.ok() && interfaceExists(veth)) {
-                throw new RuntimeOperationException("Network tear-down: " + deleted.describe());
-            }
-        }
+        disconnect(veth, null);
     }
 
     /** Removes the named namespace; idempotent. */
     void removeNamespace(String namespace) {
-        if (Files.exists(NETNS_DIRECTORY.resolve(namespace))) {
-            HostCommands.Result deleted = commands.tryRun("ip", "netns", "del", namespace);
-            if (!deleted.ok() && Files.exists(NETNS_DIRECTORY.resolve(namespace))) {
-                throw new RuntimeOperationException("Network tear-down: " + deleted.describe());
-            }
-        }
+        disconnect(null, namespace);
     }
 
     /** Host veths named for an address of this subnet, with that address. */
