@@ -50,19 +50,35 @@ final class AddressPool {
         try {
             Files.createDirectories(directory);
             try (Stream<Path> files = Files.list(directory)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    String name = file.getFileName().toString();
-                    if (name.startsWith(TEMP_PREFIX)) {
-                        Files.deleteIfExists(file);
-                    } else if (!name.equals(LAST)) {
-                        pool.load(file);
-                    }
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new RuntimeOperationException("Cannot prepare the address lease directory " + directory + ": "
+                    + e.getMessage(), e);
+        }
+        pool.reload();
+        return pool;
+    }
+
+    /** Reads every lease file again, to see the changes of other pools on the same directory. */
+    void reload() {
+        lock.lock();
+        try (Stream<Path> files = Files.list(directory)) {
+            byHandle.clear();
+            byAddress.clear();
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (!name.startsWith(TEMP_PREFIX) && !name.equals(LAST)) {
+                    load(file);
                 }
             }
         } catch (IOException e) {
             throw new RuntimeOperationException("Cannot read the address leases in " + directory + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
         }
-        return pool;
     }
 
     private void load(Path file) throws IOException {
@@ -154,21 +170,38 @@ final class AddressPool {
             if (address == null) {
                 return false;
             }
-            releaseAddress(address);
+            releaseAddress(address, handle);
             return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Releases whatever lease {@code address} has. */
-    void releaseAddress(Ipv4Address address) {
+    /**
+     * Releases the lease of {@code address} if the lease file still names {@code handle} (any
+     * handle if null): another pool on the directory may have released and re-leased it.
+     */
+    void releaseAddress(Ipv4Address address, String handle) {
         lock.lock();
         try {
-            Files.deleteIfExists(directory.resolve(address.toString()));
-            String handle = byAddress.remove(address);
+            Path file = directory.resolve(address.toString());
             if (handle != null) {
-                byHandle.remove(handle, address);
+                String owner;
+                try {
+                    owner = Files.readString(file, StandardCharsets.UTF_8).strip();
+                } catch (NoSuchFileException gone) {
+                    owner = handle;
+                }
+                if (!owner.equals(handle)) {
+                    byAddress.remove(address);
+                    byHandle.remove(handle, address);
+                    return;
+                }
+            }
+            Files.deleteIfExists(file);
+            String holder = byAddress.remove(address);
+            if (holder != null) {
+                byHandle.remove(holder, address);
             }
         } catch (IOException e) {
             throw new RuntimeOperationException("Cannot release the lease of " + address + " in " + directory + ": "

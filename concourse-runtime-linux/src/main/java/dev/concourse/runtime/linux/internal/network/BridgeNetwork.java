@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * resolv.conf and hostname files to bind-mount). Kernel state (bridge, veths, namespaces,
  * iptables rules) outlives the JVM; a new instance on the same state directory finds every
  * container again ({@link #find}), and {@link #collectGarbage} removes what no live container owns.
+ * Use one instance per bridge and host: a second one (another JVM) never gets an address the
+ * first holds, but its garbage collection would remove the first one's containers.
  *
  * <p>Thread-safe: set-ups and tear-downs of different containers run in parallel; garbage
  * collection runs alone. Needs root (CAP_NET_ADMIN) and the {@code ip} and {@code iptables}
@@ -171,6 +173,7 @@ public final class BridgeNetwork {
     public NetworkGarbage collectGarbage(Set<String> liveHandles) {
         gcLock.writeLock().lock();
         try {
+            pool.reload();
             List<String> leases = new ArrayList<>();
             for (Map.Entry<Ipv4Address, String> lease : pool.leases().entrySet()) {
                 if (!liveHandles.contains(lease.getValue())) {
@@ -232,7 +235,7 @@ public final class BridgeNetwork {
             deleteRecursively(containerDirectory(handle));
         }
         if (address != null) {
-            pool.releaseAddress(address);
+            pool.releaseAddress(address, handle);
         }
     }
 

@@ -104,6 +104,24 @@ class AddressPoolTest {
     }
 
     @Test
+    void aPoolWithAStaleViewNeverReleasesALeaseItDoesNotHold() throws Exception {
+        AddressPool one = AddressPool.open(directory, subnet);
+        AddressPool stale = AddressPool.open(directory, subnet);
+        Ipv4Address address = one.acquire("first");
+        stale.reload();
+        assertThat(stale.addressOf("first")).contains(address);
+        one.release("first");
+        Files.writeString(directory.resolve(address.toString()), "second\n"); // re-leased elsewhere meanwhile
+
+        stale.releaseAddress(address, "first");
+
+        assertThat(Files.readString(directory.resolve(address.toString()))).isEqualTo("second\n");
+        stale.reload();
+        assertThat(stale.addressOf("second")).contains(address);
+        assertThat(stale.addressOf("first")).isEmpty();
+    }
+
+    @Test
     void refusesLeaseFilesOfAnotherSubnet() throws Exception {
         Files.writeString(directory.resolve("10.99.0.5"), "old\n");
         assertThatThrownBy(() -> AddressPool.open(directory, subnet))
