@@ -3,9 +3,12 @@ package dev.concourse.runtime.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.concourse.runtime.linux.internal.network.BridgeNetwork;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NetworkSettingsTest {
 
@@ -42,5 +45,14 @@ class NetworkSettingsTest {
         assertThatThrownBy(() -> defaults.withRestrictedNetworks(List.of("internal"))).hasMessageContaining("'internal'");
         assertThatThrownBy(() -> defaults.withDnsServers(List.of("dns.example"))).hasMessageContaining("'dns.example'");
         assertThatThrownBy(() -> defaults.withMtu(20)).hasMessageContaining("MTU 20");
+    }
+
+    @Test
+    void octetsAndHostBitsAreCheckedWhenTheNetworkIsOpened(@TempDir Path state) {
+        assertThatThrownBy(() -> BridgeNetwork.open(NetworkSettings.defaults().withSubnet("10.80.0.1/16"), state))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host bits set").hasMessageContaining("10.80.0.0/16");
+        assertThatThrownBy(() -> BridgeNetwork.open(NetworkSettings.defaults().withRestrictedNetworks(List.of("10.0.0.999/8")),
+                state)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restricted network '10.0.0.999/8'");
     }
 }
