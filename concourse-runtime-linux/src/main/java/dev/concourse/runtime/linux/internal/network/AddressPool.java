@@ -101,10 +101,6 @@ final class AddressPool {
         }
     }
 
-    Ipv4Subnet subnet() {
-        return subnet;
-    }
-
     /**
      * Leases a free address to {@code handle}.
      *

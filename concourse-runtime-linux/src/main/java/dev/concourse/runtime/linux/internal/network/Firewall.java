@@ -50,10 +50,6 @@ final class Firewall {
         this.natChain = prefix + "NAT";
     }
 
-    List<String> chains() {
-        return List.of(forwardChain, containerChain, inputChain, natChain);
-    }
-
     /**
      * Creates the chains and jumps if missing and replaces the network-wide rules with the given
      * ones, atomically per table (iptables-restore), keeping the containers' rules.
@@ -176,12 +172,6 @@ final class Firewall {
         }
         commands.tryRun(iptables("nat", "-F", natChain));
         commands.tryRun(iptables("nat", "-X", natChain));
-    }
-
-    /** Whether any of this bridge's chains exists. */
-    boolean present() {
-        return chains().stream().anyMatch(chain -> commands.tryRun(
-                iptables(chain.equals(natChain) ? "nat" : "filter", "-S", chain)).ok());
     }
 
     private String[] containerRule(Ipv4Address address, String handle) {

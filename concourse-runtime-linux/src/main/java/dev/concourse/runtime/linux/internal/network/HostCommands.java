@@ -73,11 +73,6 @@ final class HostCommands {
         return exec(input, command);
     }
 
-    /** Whether the program is installed, in PATH or the usual system directories. */
-    boolean available(String program) {
-        return locate(program) != null;
-    }
-
     private Result exec(String input, String... command) {
         List<String> shown = List.of(command);
         String executable = locate(command[0]);

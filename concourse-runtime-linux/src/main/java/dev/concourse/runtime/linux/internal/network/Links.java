@@ -107,10 +107,6 @@ final class Links {
         }
     }
 
-    boolean bridgeExists() {
-        return interfaceExists(bridge);
-    }
-
     /** The MTU of the interface of the host's default route, else 1500. */
     int hostMtu() {
         for (String line : commands.run("ip", "-o", "-4", "route", "show", "default").split("\n")) {

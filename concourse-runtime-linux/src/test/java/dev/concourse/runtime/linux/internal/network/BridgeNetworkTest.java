@@ -130,6 +130,7 @@ class BridgeNetworkTest {
     @Test
     void twoContainersReachEachOtherThroughTheBridge() throws Exception {
         BridgeNetwork net = open(settings());
+        assertThat(net.dnsServers()).containsExactly("10.213.8.2");
         ContainerNetwork a = net.setUp("build-1-task", "build-1-task");
         ContainerNetwork b = net.setUp("build-2-task", "b-host");
 
