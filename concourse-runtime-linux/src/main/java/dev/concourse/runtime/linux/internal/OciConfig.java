@@ -24,6 +24,8 @@ final class OciConfig {
             "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
             "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
             "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
+    /** What privileged containers get: every capability in this process's bounding set (runc cannot grant more). */
+    static final List<String> HOST_CAPABILITIES = hostCapabilities();
     static final List<String> MASKED_PATHS = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
             "/sys/firmware", "/sys/devices/virtual/powercap");
@@ -60,10 +62,31 @@ final class OciConfig {
     private OciConfig() {
     }
 
+    /** The names of the capabilities in {@code CapBnd} of {@code /proc/self/status}, in bit order. */
+    private static List<String> hostCapabilities() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapBnd:")) {
+                    long bits = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                    List<String> names = new ArrayList<>();
+                    for (int bit = 0; bit < ALL_CAPABILITIES.size(); bit++) {
+                        if ((bits & (1L << bit)) != 0) {
+                            names.add(ALL_CAPABILITIES.get(bit));
+                        }
+                    }
+                    return List.copyOf(names);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // not Linux, or an unusual /proc: fall back to the unprivileged set
+        }
+        return UNPRIVILEGED_CAPABILITIES;
+    }
+
     static String json(Spec spec) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("ociVersion", "1.0.2-dev");
-        List<String> caps = spec.privileged() ? ALL_CAPABILITIES : UNPRIVILEGED_CAPABILITIES;
+        List<String> caps = spec.privileged() ? HOST_CAPABILITIES : UNPRIVILEGED_CAPABILITIES;
         Map<String, Object> process = new LinkedHashMap<>();
         process.put("terminal", false);
         process.put("user", Map.of("uid", spec.uid(), "gid", spec.gid()));
