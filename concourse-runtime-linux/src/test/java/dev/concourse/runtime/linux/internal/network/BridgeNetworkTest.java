@@ -259,6 +259,20 @@ class BridgeNetworkTest {
     }
 
     @Test
+    void aSetUpReplacesLeftoversOfACrashedOneAndATearDownFinishesAHalfDoneOne() throws Exception {
+        BridgeNetwork net = open(settings());
+        assertThat(run("ip", "netns", "add", BRIDGE + ".reborn").exitCode()).isZero(); // no lease: a crash's leftover
+        ContainerNetwork reborn = net.setUp("reborn", "reborn");
+        assertThat(ping(null, reborn.address())).isTrue();
+
+        assertThat(run("ip", "link", "del", reborn.hostInterface()).exitCode()).isZero(); // half torn down
+        net.tearDown("reborn");
+        assertThat(namespaceExists(reborn.namespaceName())).isFalse();
+        assertThat(net.find("reborn")).isEmpty();
+        assertThat(iptables("filter", "CC-" + BRIDGE + "-CTR")).doesNotContain(reborn.address() + "/32");
+    }
+
+    @Test
     void tearDownRemovesTheVethNamespaceRuleFilesAndLease() {
         BridgeNetwork net = open(settings());
         ContainerNetwork c = net.setUp("gone", "gone");
