@@ -82,7 +82,8 @@ final class Links {
             if (words.length == 0 || words[0].isEmpty()) {
                 continue;
             }
-            int start = words[0].equals("local") || words[0].equals("broadcast") || words[0].equals("unicast") ? 1 : 0;
+            // a route type (local, broadcast, unreachable, blackhole, ...) may come before the destination
+            int start = Character.isDigit(words[0].charAt(0)) || words[0].equals("default") ? 0 : 1;
             if (start >= words.length || words[start].equals("default")) {
                 continue;
             }
