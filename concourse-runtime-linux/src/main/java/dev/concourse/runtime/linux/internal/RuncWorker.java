@@ -142,6 +142,11 @@ public final class RuncWorker implements Worker {
                         throw new RuntimeOperationException("cannot create container " + handle + ": mount path '"
                                 + mount.path() + "' must be absolute");
                     }
+                    if (!spec.privileged() && !volume.privileged()) {
+                        // The engine writes some volumes directly (in-process resource types):
+                        // give what it wrote to the container's root.
+                        Trees.shiftOwners(volume.data(), idMap);
+                    }
                     mountSettings.add(new ContainerSettings.MountSetting(volume.handle(), volume.data().toString(),
                             normalize(mount.path()), mount.readOnly()));
                 }
