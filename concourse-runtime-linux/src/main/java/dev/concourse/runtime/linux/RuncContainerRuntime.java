@@ -43,6 +43,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
     private final RuncWorker worker;
     private final Path baseDirectory;
     private final String runcVersion;
+    private final boolean runcOlderThanCveFix;
     private final ScheduledExecutorService collector;
 
     private RuncContainerRuntime(Builder builder) {
@@ -57,7 +58,8 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         this.worker = new RuncWorker(new WorkerSettings(info, baseDirectory, builder.runc, init, builder.idMapHostId,
                 builder.idMapSize, Path.of("/sys/fs/cgroup"), builder.outputDrainTimeout, builder.commandTimeout));
         this.runcVersion = worker.runcVersion();
-        if (worker.runcOlderThanCveFix()) {
+        this.runcOlderThanCveFix = worker.runcOlderThanCveFix();
+        if (runcOlderThanCveFix) {
             LOG.warn("runc {} is older than 1.1.12 and may be open to CVE-2024-21626 (a container process can reach the"
                     + " host's file system through a leaked file descriptor) unless your distribution back-ported the"
                     + " fix; upgrade runc", runcVersion);
@@ -103,6 +105,15 @@ public final class RuncContainerRuntime implements ContainerRuntime {
     /** The version of the runc binary in use, such as {@code 1.1.5+ds1}. */
     public String runcVersion() {
         return runcVersion;
+    }
+
+    /**
+     * Whether that runc is older than 1.1.12, the release that fixed CVE-2024-21626 (the runtime
+     * logs a warning at start-up then). A distribution may have back-ported the fix without
+     * changing the version: check its security tracker.
+     */
+    public boolean runcOlderThanCveFix() {
+        return runcOlderThanCveFix;
     }
 
     /**

@@ -3,18 +3,22 @@ package dev.concourse.runtime.linux.internal;
 import dev.concourse.spi.runtime.ContainerProcess;
 import dev.concourse.spi.runtime.ProcessIO;
 import dev.concourse.spi.runtime.ProcessSignal;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,6 +44,8 @@ final class RuncProcess implements ContainerProcess {
     private final AtomicReference<OutputStream> stderr = new AtomicReference<>();
     private final CountDownLatch outputEnded = new CountDownLatch(2);
     private final CompletableFuture<Integer> done = new CompletableFuture<>();
+    private final List<FileChannel> channels = new CopyOnWriteArrayList<>();
+    private volatile boolean detached;
     private volatile boolean stdinOpened;
     private volatile boolean stdoutOpened;
     private volatile boolean stderrOpened;
@@ -73,9 +79,12 @@ final class RuncProcess implements ContainerProcess {
             Consumer<ProcessSignal> signaller, Duration drainTimeout, ProcessIO io, ProcessHandle supervisor) {
         RuncProcess process = new RuncProcess(id, directory, memoryLimit, signaller, drainTimeout, io);
         if (supervisor == null) {
+            process.stdoutOpened = true;
+            process.stderrOpened = true;
+            process.stdinOpened = true;
             process.outputEnded.countDown();
             process.outputEnded.countDown();
-            process.complete();
+            process.finish();
             return process;
         }
         process.pump(directory.stdout(), process.stdout, () -> process.stdoutOpened = true);
@@ -121,23 +130,36 @@ final class RuncProcess implements ContainerProcess {
         stderr.set(io.stderr());
     }
 
-    /** Stops forwarding output (the runtime is closing; a later instance can re-attach). */
+    /** Stops reading output (the runtime is closing; a later instance can re-attach and read the rest). */
     void detach() {
+        detached = true;
         stdout.set(null);
         stderr.set(null);
+        for (FileChannel channel : channels) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing only stops the reader
+            }
+        }
     }
 
     private void pump(Path fifo, AtomicReference<OutputStream> sink, Runnable opened) {
         Thread.ofPlatform().daemon().name("runc-output-" + id).start(() -> {
-            byte[] buffer = new byte[BUFFER];
-            try (InputStream in = new FileInputStream(fifo.toFile())) {
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+            // A FileChannel, not a FileInputStream: closing it (detach) aborts a blocked read
+            // without consuming data, so a later instance reading the FIFO gets all of it.
+            try (FileChannel in = FileChannel.open(fifo, StandardOpenOption.READ)) {
+                channels.add(in);
                 opened.run();
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
+                if (detached) {
+                    return;
+                }
+                while (in.read(buffer.clear()) >= 0) {
                     OutputStream out = sink.get();
-                    if (out != null && n > 0) {
+                    if (out != null && buffer.position() > 0) {
                         try {
-                            out.write(buffer, 0, n);
+                            out.write(buffer.array(), 0, buffer.position());
                             out.flush();
                         } catch (IOException e) {
                             // the caller closed its stream: keep draining so the process is not blocked
@@ -145,7 +167,7 @@ final class RuncProcess implements ContainerProcess {
                     }
                 }
             } catch (IOException e) {
-                // the FIFO is gone (container destroyed): the output ended
+                // detached, or the FIFO is gone (container destroyed): the output ended here
             } finally {
                 opened.run();
                 outputEnded.countDown();
@@ -165,38 +187,42 @@ final class RuncProcess implements ContainerProcess {
     }
 
     private void complete() {
-        Thread.ofVirtual().name("runc-exit-" + id).start(() -> {
-            // A reader or writer still waiting in open() (the supervisor died before opening its
-            // end) is let through by opening the FIFO ourselves for a moment.
-            if (!stdoutOpened) {
-                unblock(directory.stdout());
-            }
-            if (!stderrOpened) {
-                unblock(directory.stderr());
-            }
-            if (!stdinOpened && Files.exists(directory.stdin())) {
-                unblock(directory.stdin());
-            }
-            boolean drained;
-            try {
-                drained = outputEnded.await(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                drained = false;
-            }
-            if (!drained) {
-                detach();
-            }
-            OptionalInt status = directory.exitStatus();
-            if (status.isPresent() && Files.exists(directory.oomFile())) {
-                report("\nprocess " + id + " was killed: the container ran out of memory (its memory limit is "
-                        + memoryLimit + ")\n");
-            } else if (status.isEmpty()) {
-                report("\nprocess " + id + ": its supervisor ended without recording an exit status; "
-                        + directory.runcError() + "\n");
-            }
-            done.complete(status.orElse(255));
-        });
+        Thread.ofVirtual().name("runc-exit-" + id).start(this::finish);
+    }
+
+    private void finish() {
+        // A reader or writer still waiting in open() (the supervisor died before opening its
+        // end) is let through by opening the FIFO ourselves for a moment.
+        if (!stdoutOpened) {
+            unblock(directory.stdout());
+        }
+        if (!stderrOpened) {
+            unblock(directory.stderr());
+        }
+        if (!stdinOpened && Files.exists(directory.stdin())) {
+            unblock(directory.stdin());
+        }
+        boolean drained;
+        try {
+            drained = outputEnded.await(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        if (!drained) {
+            // a background process keeps the output open: drop what it writes from now on
+            stdout.set(null);
+            stderr.set(null);
+        }
+        OptionalInt status = directory.exitStatus();
+        if (status.isPresent() && Files.exists(directory.oomFile())) {
+            report("\nprocess " + id + " was killed: the container ran out of memory (its memory limit is "
+                    + memoryLimit + ")\n");
+        } else if (status.isEmpty()) {
+            report("\nprocess " + id + ": its supervisor ended without recording an exit status; "
+                    + directory.runcError() + "\n");
+        }
+        done.complete(status.orElse(255));
     }
 
     private void report(String message) {
