@@ -56,7 +56,8 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         String name = builder.workerName != null ? builder.workerName : hostName();
         WorkerInfo info = new WorkerInfo(name, "linux", builder.tags, builder.team, builder.resourceTypes, true);
         this.worker = new RuncWorker(new WorkerSettings(info, baseDirectory, builder.runc, init, builder.idMapHostId,
-                builder.idMapSize, Path.of("/sys/fs/cgroup"), builder.outputDrainTimeout, builder.commandTimeout));
+                builder.idMapSize, Path.of("/sys/fs/cgroup"), builder.outputDrainTimeout, builder.commandTimeout,
+                builder.network));
         this.runcVersion = worker.runcVersion();
         this.runcOlderThanCveFix = worker.runcOlderThanCveFix();
         if (runcOlderThanCveFix) {
@@ -124,6 +125,14 @@ public final class RuncContainerRuntime implements ContainerRuntime {
      */
     public int collectGarbage() {
         return worker.collectGarbageNow();
+    }
+
+    /**
+     * Removes the containers' bridge, its iptables rules and every container's network, if the
+     * runtime has one: for uninstalling, and for tests. Running containers lose their network.
+     */
+    public void removeNetwork() {
+        worker.removeNetwork();
     }
 
     /** Stops the garbage collector; containers, volumes and processes stay for a later instance. */
@@ -194,6 +203,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         private Duration outputDrainTimeout = Duration.ofSeconds(5);
         private Duration commandTimeout = Duration.ofMinutes(5);
         private Duration garbageCollectionInterval = Duration.ofMinutes(5);
+        private NetworkSettings network;
 
         private Builder() {
         }
@@ -266,6 +276,17 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         /** How long one runc, mount or copy command may take; default 5 minutes (image copies). */
         public Builder commandTimeout(Duration timeout) {
             this.commandTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Gives every container a network: its own namespace with a veth pair on a bridge of this
+         * host, an address, NAT, {@code /etc/hosts} and {@code /etc/resolv.conf} (see
+         * {@link NetworkSettings}). Without it (the default) each process has a network namespace
+         * of its own with only a loopback interface: no network at all.
+         */
+        public Builder network(NetworkSettings network) {
+            this.network = Objects.requireNonNull(network, "network");
             return this;
         }
 

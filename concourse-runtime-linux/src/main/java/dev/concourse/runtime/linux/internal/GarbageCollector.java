@@ -100,6 +100,13 @@ final class GarbageCollector {
             LOG.warn("garbage collection: cannot remove unused image copies: {}", e.getMessage());
         }
         int cgroups = worker.cgroups().collect(liveRuncIds);
+        if (worker.bridge() != null) {
+            try {
+                worker.bridge().collectGarbage(handles);
+            } catch (RuntimeException e) {
+                LOG.warn("garbage collection: cannot collect the network's left-overs: {}", e.getMessage());
+            }
+        }
         GarbageReport report = new GarbageReport(runcContainers, containers, mounts, volumes, images, cgroups);
         if (report.total() > 0) {
             LOG.info("garbage collection removed {}", report);

@@ -1,6 +1,8 @@
 package dev.concourse.runtime.linux.internal;
 
 import dev.concourse.WorkerInfo;
+import dev.concourse.runtime.linux.internal.network.BridgeNetwork;
+import dev.concourse.runtime.linux.internal.network.ContainerNetwork;
 import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.ContainerImage;
 import dev.concourse.spi.runtime.ContainerSpec;
@@ -59,6 +61,8 @@ public final class RuncWorker implements Worker {
     private final Path containersDir;
     private final Path volumesDir;
     private final Path runcRoot;
+    /** The containers' bridge network, or null: each process gets a network namespace with only loopback. */
+    private final BridgeNetwork bridge;
     private final ReadWriteLock gcLock = new ReentrantReadWriteLock();
     private final ConcurrentHashMap<String, RuncContainer> containers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RuncVolume> volumes = new ConcurrentHashMap<>();
@@ -83,6 +87,7 @@ public final class RuncWorker implements Worker {
                 Posix.chmod(dir.toString(), SEARCH_ONLY);
             }
             checkSearchable(base.getParent());
+            this.bridge = settings.network() == null ? null : BridgeNetwork.open(settings.network(), base);
         } catch (IOException e) {
             throw new RuntimeOperationException("cannot set up the runc runtime's directory " + base + ": "
                     + e.getMessage(), e);
@@ -151,10 +156,14 @@ public final class RuncWorker implements Worker {
                             normalize(mount.path()), mount.readOnly()));
                 }
                 String workingDir = spec.workingDir() == null ? "/" : normalize(spec.workingDir());
+                mounts.overlay(lower, layout.upper(), layout.work(), layout.rootfs());
+                String hostname = hostnameFor(handle);
+                if (bridge != null) {
+                    hostname = bridge.setUp(handle, BridgeNetwork.hostnameFor(handle)).hostname();
+                }
                 ContainerSettings containerSettings = new ContainerSettings(spec.env(), spec.user(), workingDir,
                         mountSettings, spec.limits().memoryBytes(), spec.limits().cpuShares(), spec.privileged(),
-                        lower.toString(), hostnameFor(handle), false);
-                mounts.overlay(lower, layout.upper(), layout.work(), layout.rootfs());
+                        lower.toString(), hostname, bridge != null);
                 StateFile state = new StateFile(layout.state());
                 Map<String, String> stored = RuncContainer.entries(containerSettings, spec.properties());
                 state.write(stored);
@@ -162,6 +171,13 @@ public final class RuncWorker implements Worker {
                 containers.put(handle, container);
                 return container;
             } catch (IOException | RuntimeException e) {
+                if (bridge != null) {
+                    try {
+                        bridge.tearDown(handle);
+                    } catch (RuntimeException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                }
                 removeContainerFiles(layout, e);
                 throw e instanceof RuntimeOperationException r ? r : new RuntimeOperationException(
                         "cannot create container " + handle + " on worker " + info().name() + ": " + e.getMessage(), e);
@@ -241,10 +257,18 @@ public final class RuncWorker implements Worker {
             List<OciConfig.Bind> binds = new ArrayList<>();
             binds.add(new OciConfig.Bind(settings.initBinary().toString(), INIT_PATH, true));
             cs.mounts().forEach(m -> binds.add(new OciConfig.Bind(m.source(), m.path(), m.readOnly())));
+            String netns = null;
+            if (cs.networked()) {
+                ContainerNetwork network = networkOf(container.handle(), what);
+                netns = network.namespacePath().toString();
+                binds.add(new OciConfig.Bind(network.hostsFile().toString(), "/etc/hosts", true));
+                binds.add(new OciConfig.Bind(network.resolvConfFile().toString(), "/etc/resolv.conf", true));
+                binds.add(new OciConfig.Bind(network.hostnameFile().toString(), "/etc/hostname", true));
+            }
             List<String> envList = new ArrayList<>();
             env.forEach((k, v) -> envList.add(k + "=" + v));
             String config = OciConfig.json(new OciConfig.Spec(layout.rootfs().toString(), args, envList, cwd,
-                    user.uid(), user.gid(), cs.hostname(), binds, cs.privileged(), idMap, null,
+                    user.uid(), user.gid(), cs.hostname(), binds, cs.privileged(), idMap, netns,
                     Cgroups.pathOf(runcId), cs.memoryBytes(), cs.cpuShares()));
             Files.writeString(directory.path().resolve("config.json"), config, StandardCharsets.UTF_8);
             directory.write("id", spec.id());
@@ -270,6 +294,23 @@ public final class RuncWorker implements Worker {
         return process;
     }
 
+    private ContainerNetwork networkOf(String handle, String what) {
+        if (bridge == null) {
+            throw new RuntimeOperationException("cannot start " + what + ": the container was created with a network"
+                    + " and this runtime has none; configure the same NetworkSettings as the instance that created it");
+        }
+        return bridge.find(handle).orElseThrow(() -> new RuntimeOperationException("cannot start " + what
+                + ": its network is gone (no address lease on bridge " + bridge.settings().bridgeName()
+                + "); destroy the container and create it again"));
+    }
+
+    /** Removes the bridge, its rules and every container's network (uninstalling; tests). */
+    public void removeNetwork() {
+        if (bridge != null) {
+            bridge.destroy();
+        }
+    }
+
     /** Sends signals to the process of that directory through {@code runc kill}. */
     Consumer<ProcessSignal> signaller(ProcessDirectory directory) {
         return signal -> directory.read("runc-id").ifPresent(id -> commands.tryRun(List.of(settings.runc(), "--root",
@@ -282,6 +323,9 @@ public final class RuncWorker implements Worker {
             containers.remove(container.handle(), container);
             container.signalAll(ProcessSignal.KILL);
             awaitProcesses(container);
+            if (container.settings().networked() && bridge != null) {
+                bridge.tearDown(container.handle());
+            }
             removeContainerFiles(container.layout(), null);
         } finally {
             gcLock.readLock().unlock();
@@ -453,6 +497,10 @@ public final class RuncWorker implements Worker {
 
     Mounts mounts() {
         return mounts;
+    }
+
+    BridgeNetwork bridge() {
+        return bridge;
     }
 
     Cgroups cgroups() {

@@ -1,6 +1,7 @@
 package dev.concourse.runtime.linux.internal;
 
 import dev.concourse.WorkerInfo;
+import dev.concourse.runtime.linux.NetworkSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,7 +16,8 @@ import java.time.Duration;
  * @param cgroupRoot     where the cgroup file systems are mounted
  * @param drainTimeout   how long output may stay open after a process exited
  * @param commandTimeout deadline of each runc, mount and cp command
+ * @param network        the bridge network of containers, or null for none (loopback only)
  */
 public record WorkerSettings(WorkerInfo info, Path baseDirectory, String runc, Path initBinary, int idMapHostId,
-        int idMapSize, Path cgroupRoot, Duration drainTimeout, Duration commandTimeout) {
+        int idMapSize, Path cgroupRoot, Duration drainTimeout, Duration commandTimeout, NetworkSettings network) {
 }
