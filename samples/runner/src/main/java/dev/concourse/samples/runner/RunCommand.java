@@ -66,6 +66,12 @@ final class RunCommand implements Callable<Integer> {
                     + " -v, -y and -l. Repeatable.")
     private List<String> instanceVars = new ArrayList<>();
 
+    @Option(names = "--runtime", paramLabel = "local|runc", defaultValue = "local",
+            description = "Where steps run: local (processes of this machine, no isolation; the default) or runc"
+                    + " (Linux containers; needs root, runc and tini; images from image_resource, rootfs_uri or"
+                    + " local-image).")
+    private LocalEngine.RuntimeKind runtimeKind = LocalEngine.RuntimeKind.local;
+
     @Option(names = {"-j", "--job"}, required = true, paramLabel = "NAME", description = "The job to run.")
     private String job;
 
@@ -103,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineRef ref = new PipelineRef(Team.MAIN, pipelineName(pipeline), flags.instanceVars());
 
-        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(err)) {
+        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(runtimeKind, err)) {
             PipelineEngine engine = local.engine();
             Build build;
             try {
