@@ -29,16 +29,22 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
     private final Storage storage;
     private final EngineClock clock;
     private final JobScheduler jobs;
+    private final EngineActivity activity;
     private final ReentrantLock passLock = new ReentrantLock();
     private final SequencedSet<Long> queue = new LinkedHashSet<>();
     private boolean closed;
     private Thread worker;
     private EngineClock.Scheduled timer;
 
-    public Scheduler(Storage storage, EngineClock clock, BuildStarter starter) {
+    /**
+     * @param activity counts each queued job and pass as work in flight, so the engine can tell
+     *                 when it is idle
+     */
+    public Scheduler(Storage storage, EngineClock clock, BuildStarter starter, EngineActivity activity) {
         this.storage = storage;
         this.clock = clock;
         this.jobs = new JobScheduler(storage, clock, starter);
+        this.activity = activity;
     }
 
     /** Starts the thread and the timer, and schedules every job once (pending builds after a restart). */
@@ -55,6 +61,7 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
     public void job(long jobId) {
         synchronized (this) {
             if (!closed && queue.add(jobId)) {
+                activity.begin();
                 notifyAll();
             }
         }
@@ -67,7 +74,7 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
                 return;
             }
         }
-        pass(jobId);
+        activity.during(() -> pass(jobId));
     }
 
     @Override
@@ -143,7 +150,11 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
                 }
                 jobId = queue.removeFirst();
             }
-            pass(jobId);
+            try {
+                pass(jobId);
+            } finally {
+                activity.end();
+            }
         }
     }
 
@@ -177,6 +188,7 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
                 return;
             }
             closed = true;
+            queue.forEach(id -> activity.end());
             queue.clear();
             if (timer != null) {
                 timer.cancel();

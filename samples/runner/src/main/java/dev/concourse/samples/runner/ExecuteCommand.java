@@ -94,7 +94,7 @@ final class ExecuteCommand implements Callable<Integer> {
         Map<String, Path> inputDirs = checkInputs(task, result.source());
         Map<String, Path> outputDirs = checkOutputs(task, result.source());
 
-        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(runtimeKind, err)) {
+        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(null, runtimeKind, err)) {
             PipelineEngine engine = local.engine();
             Build build = engine.builds().execute(
                     new OneOffBuild(Team.MAIN, TASK_NAME, task, inputDirs, outputDirs, privileged));
