@@ -3,6 +3,7 @@ package dev.concourse.db;
 import dev.concourse.db.internal.DbStorage;
 import dev.concourse.spi.storage.BuildEventStore;
 import dev.concourse.spi.storage.BuildStore;
+import dev.concourse.spi.storage.LeaseStore;
 import dev.concourse.spi.storage.PipelineStore;
 import dev.concourse.spi.storage.ResourceVersionStore;
 import dev.concourse.spi.storage.Storage;
@@ -114,6 +115,11 @@ public final class JpaStorage implements Storage {
     @Override
     public VersionHistory history() {
         return storage.history();
+    }
+
+    @Override
+    public LeaseStore leases() {
+        return storage.leases();
     }
 
     @Override

@@ -36,30 +36,37 @@ class DbMigrationsTest {
         return tables;
     }
 
+    private int changeSetsApplied() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM concourse_changelog")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     @Test
     void startingAppliesTheSchemaOnceAndRecordsItInTheStoresOwnChangelogTables() throws SQLException {
         try (JpaStorage storage = JpaStorage.builder().dataSource(dataSource).build()) {
             storage.teams().createIfAbsent(Team.MAIN);
         }
+        int applied = changeSetsApplied();
         try (JpaStorage again = JpaStorage.builder().dataSource(dataSource).build()) {
             assertThat(again.teams().find(Team.MAIN)).isPresent();
         }
 
-        assertThat(tables()).contains("concourse_changelog", "concourse_changelog_lock", "concourse_build_event")
+        assertThat(applied).isPositive();
+        assertThat(changeSetsApplied()).as("nothing applied twice").isEqualTo(applied);
+        assertThat(tables()).contains("concourse_changelog", "concourse_changelog_lock", "concourse_build_event",
+                        "concourse_lease")
                 .doesNotContain("databasechangelog", "databasechangeloglock");
-        try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM concourse_changelog")) {
-            rs.next();
-            assertThat(rs.getInt(1)).as("change sets applied once").isEqualTo(1);
-        }
     }
 
     @Test
     void withoutMigrationAnEmptyDatabaseIsNotTouched() throws SQLException {
-        assertThatThrownBy(() -> JpaStorage.builder().dataSource(dataSource).migrate(false).build()
-                .teams().list())
-                .isInstanceOf(RuntimeException.class);
+        try (JpaStorage storage = JpaStorage.builder().dataSource(dataSource).migrate(false).build()) {
+            assertThatThrownBy(() -> storage.teams().list()).isInstanceOf(RuntimeException.class);
+        }
         assertThat(tables()).doesNotContain("concourse_changelog", "concourse_team");
     }
 

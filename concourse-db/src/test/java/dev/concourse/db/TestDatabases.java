@@ -27,7 +27,8 @@ final class TestDatabases {
     /** Every table of the store that holds data (not the lock row, not Liquibase's tables). */
     static final List<String> DATA_TABLES = List.of("concourse_build_event", "concourse_build_input",
             "concourse_build_output", "concourse_build_pipe", "concourse_successful_output", "concourse_next_inputs",
-            "concourse_build", "concourse_job", "concourse_disabled_version", "concourse_scope_version",
+            "concourse_build", "concourse_job", "concourse_lease", "concourse_disabled_version",
+            "concourse_scope_version",
             "concourse_scope", "concourse_version", "concourse_resource", "concourse_pipeline", "concourse_team");
 
     private static PostgreSQLContainer container;

@@ -116,6 +116,11 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
         guarded("pipeline " + pipelineId, () -> storage.pipelines().jobs(pipelineId).forEach(j -> job(j.id())));
     }
 
+    /**
+     * Schedules the jobs using the resource, and those using any resource of its team that shares
+     * its version history (identical base type and source): a version one of them found is new to
+     * all of them, as Concourse's {@code requestScheduleForJobsUsingResourceConfigScope}.
+     */
     @Override
     public void resource(long resourceId) {
         guarded("resource " + resourceId, () -> {
@@ -123,14 +128,30 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
             if (resource.isEmpty()) {
                 return;
             }
-            storage.pipelines().find(resource.get().ref().pipeline()).ifPresent(p -> {
-                for (Job j : storage.pipelines().jobs(p.id())) {
-                    if (JobInputs.uses(j, resource.get().ref().name())) {
-                        job(j.id());
+            long scope = resource.get().scopeId();
+            if (scope == 0) {
+                storage.pipelines().find(resource.get().ref().pipeline()).ifPresent(p -> jobsUsing(p, resource.get()));
+                return;
+            }
+            for (Pipeline p : storage.pipelines().list(resource.get().ref().pipeline().team())) {
+                if (p.archived()) {
+                    continue;
+                }
+                for (Resource sharing : storage.pipelines().resources(p.id())) {
+                    if (sharing.id() == resourceId || sharing.scopeId() == scope) {
+                        jobsUsing(p, sharing);
                     }
                 }
-            });
+            }
         });
+    }
+
+    private void jobsUsing(Pipeline pipeline, Resource resource) {
+        for (Job j : storage.pipelines().jobs(pipeline.id())) {
+            if (JobInputs.uses(j, resource.ref().name())) {
+                job(j.id());
+            }
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.concourse.db.internal;
 
 import dev.concourse.spi.storage.BuildEventStore;
 import dev.concourse.spi.storage.BuildStore;
+import dev.concourse.spi.storage.LeaseStore;
 import dev.concourse.spi.storage.PipelineStore;
 import dev.concourse.spi.storage.ResourceVersionStore;
 import dev.concourse.spi.storage.Storage;
@@ -20,6 +21,7 @@ public final class DbStorage implements Storage {
     private final DbEventStore events;
     private final DbVersionStore versions;
     private final DbVersionHistory history;
+    private final DbLeaseStore leases;
 
     private DbStorage(Db db) {
         this.db = db;
@@ -31,6 +33,7 @@ public final class DbStorage implements Storage {
         this.builds = new DbBuildStore(db, records, new DbBuildHistory(records));
         this.events = new DbEventStore(db, writer);
         this.history = new DbVersionHistory(db);
+        this.leases = new DbLeaseStore(db);
     }
 
     /**
@@ -72,6 +75,11 @@ public final class DbStorage implements Storage {
     @Override
     public VersionHistory history() {
         return history;
+    }
+
+    @Override
+    public LeaseStore leases() {
+        return leases;
     }
 
     @Override

@@ -80,7 +80,8 @@ final class VersionBatch {
             try (PreparedStatement update = connection.prepareStatement("UPDATE concourse_scope_version"
                     + " SET check_order = ? WHERE scope_id = ? AND version_id = ?");
                     PreparedStatement insert = connection.prepareStatement("INSERT INTO concourse_scope_version"
-                            + " (scope_id, version_id, check_order, metadata_json, first_seen) VALUES (?, ?, ?, ?, ?)")) {
+                            + " (scope_id, version_id, check_order, metadata_json, first_seen)"
+                            + " VALUES (?, ?, ?, ?, ?)")) {
                 boolean updates = false;
                 boolean inserts = false;
                 for (ResourceVersion v : placed) {

@@ -75,6 +75,12 @@ final class RunCommand implements Callable<Integer> {
             description = "The job to run. Without it, the whole pipeline runs until no job can make progress.")
     private String job;
 
+    @Option(names = "--runtime", paramLabel = "local|runc", defaultValue = "local",
+            description = "Where steps run: local (processes of this machine, no isolation; the default) or runc"
+                    + " (Linux containers; needs root, runc and tini; images from image_resource, rootfs_uri or"
+                    + " local-image).")
+    private LocalEngine.RuntimeKind runtimeKind = LocalEngine.RuntimeKind.local;
+
     @Option(names = {"-w", "--watch"},
             description = "Run the whole pipeline on and on (periodic checks, new versions) until Ctrl-C.")
     private boolean watch;
@@ -126,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineRef ref = new PipelineRef(Team.MAIN, pipelineName(pipeline), flags.instanceVars());
 
-        LocalEngine started = openEngine(err);
+        LocalEngine started = startEngine(err);
         if (started == null) {
             return 2;
         }
@@ -161,9 +167,25 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The engine for this command, in memory or on the {@code --database}; null after saying why
+     * the database cannot be used.
+     */
+    private LocalEngine startEngine(PrintWriter err) {
+        try {
+            return LocalEngine.start(database, runtimeKind, err);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IllegalStateException e) {
+            err.println("concourse-runner: cannot use the database " + database + ": " + e.getMessage());
+            err.flush();
+            return null;
+        }
+    }
+
     private int runPipeline(PipelineRef ref, PipelineConfig config, PrintWriter out, PrintWriter err)
             throws InterruptedException {
-        LocalEngine started = openEngine(err);
+        LocalEngine started = startEngine(err);
         if (started == null) {
             return 2;
         }
@@ -177,19 +199,6 @@ final class RunCommand implements Callable<Integer> {
                 err.flush();
                 return 2;
             }
-        }
-    }
-
-    /** The engine for this command (with --database, over that database), or null after saying why not. */
-    private LocalEngine openEngine(PrintWriter err) {
-        try {
-            return LocalEngine.start(database, err);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        } catch (IllegalStateException e) {
-            err.println("concourse-runner: cannot use the database " + database + ": " + e.getMessage());
-            err.flush();
-            return null;
         }
     }
 
