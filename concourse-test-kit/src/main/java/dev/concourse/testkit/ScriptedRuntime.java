@@ -29,14 +29,19 @@ import java.util.Optional;
  * {@link ContainerProcess#waitFor} only ends on the test's driving thread.
  */
 final class ScriptedRuntime implements ContainerRuntime {
-    private final List<LocalProcessRuntime> delegates;
+    private final List<LocalProcessRuntime> delegates = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final TaskMocks mocks;
     private final EngineDriver driver;
 
     ScriptedRuntime(List<LocalProcessRuntime> delegates, TaskMocks mocks, EngineDriver driver) {
-        this.delegates = List.copyOf(delegates);
+        this.delegates.addAll(delegates);
         this.mocks = mocks;
         this.driver = driver;
+    }
+
+    /** Adds a worker (one with the pipeline's tags, once they are known). */
+    void addWorker(LocalProcessRuntime worker) {
+        delegates.add(worker);
     }
 
     @Override
