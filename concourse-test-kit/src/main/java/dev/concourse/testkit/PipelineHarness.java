@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -90,9 +89,10 @@ public final class PipelineHarness implements AutoCloseable {
             Map<String, ResourceType> natives = Map.of(MockResource.NAME, new MockResource(), TimeResource.NAME,
                     new TimeResource(clock::now));
             ScriptedResourceType scripted = new ScriptedResourceType(this::scriptOf, natives);
+            ScriptedRuntime runtime = runtime();
             built = PipelineEngine.builder()
                     .storage(new InMemoryStorage())
-                    .runtime(runtime(yaml))
+                    .runtime(runtime)
                     .clock(clock)
                     .executor(driver)
                     .resourceType(scripted)
@@ -102,6 +102,7 @@ public final class PipelineHarness implements AutoCloseable {
             // resource scripted; before start, so nothing ran in between.
             built.pipelines().set(pipeline, yaml, flags.toVariables());
             PipelineConfig original = built.pipelines().get(pipeline).orElseThrow().config();
+            tagWorker(runtime, original);
             built.pipelines().set(pipeline, PipelineRewrite.scripted(original, natives.keySet()));
             this.config = original;
             original.resources().forEach(r -> resources.put(r.name(), new ScriptedResource(r.name())));
@@ -121,32 +122,21 @@ public final class PipelineHarness implements AutoCloseable {
         return new Builder(pipelineFile);
     }
 
-    private ScriptedRuntime runtime(String yaml) {
+    /** The untagged worker; {@link #tagWorker} adds the tagged one once the pipeline's tags are known. */
+    private ScriptedRuntime runtime() {
         List<LocalProcessRuntime> workers = new ArrayList<>();
         workers.add(LocalProcessRuntime.builder().baseDirectory(workDirectory.resolve("worker")).workerName("test-worker")
                 .platform("linux").build());
-        Set<String> tags = tagsOf(yaml);
-        if (!tags.isEmpty()) {
-            workers.add(LocalProcessRuntime.builder().baseDirectory(workDirectory.resolve("tagged-worker"))
-                    .workerName("test-worker-tagged").platform("linux").tags(tags.toArray(String[]::new)).build());
-        }
         return new ScriptedRuntime(workers, mocks, driver);
     }
 
-    /** Every worker tag the pipeline mentions, so tagged steps find a worker. */
-    private static Set<String> tagsOf(String yaml) {
-        Set<String> tags = new TreeSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*-?\\s*tags:\\s*\\[([^\\]]*)\\]")
-                .matcher(yaml);
-        while (m.find()) {
-            for (String tag : m.group(1).split(",")) {
-                String t = tag.trim().replaceAll("^[\"']|[\"']$", "");
-                if (!t.isEmpty()) {
-                    tags.add(t);
-                }
-            }
+    /** A worker with every tag the pipeline uses, so that tagged steps find one. */
+    private void tagWorker(ScriptedRuntime runtime, PipelineConfig pipelineConfig) {
+        Set<String> tags = TaskNames.tags(pipelineConfig);
+        if (!tags.isEmpty()) {
+            runtime.addWorker(LocalProcessRuntime.builder().baseDirectory(workDirectory.resolve("tagged-worker"))
+                    .workerName("test-worker-tagged").platform("linux").tags(tags.toArray(String[]::new)).build());
         }
-        return tags;
     }
 
     private ScriptedResource scriptOf(String name) {

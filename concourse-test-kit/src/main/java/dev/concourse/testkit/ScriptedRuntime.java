@@ -29,14 +29,19 @@ import java.util.Optional;
  * {@link ContainerProcess#waitFor} only ends on the test's driving thread.
  */
 final class ScriptedRuntime implements ContainerRuntime {
-    private final List<LocalProcessRuntime> delegates;
+    private final List<LocalProcessRuntime> delegates = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final TaskMocks mocks;
     private final EngineDriver driver;
 
     ScriptedRuntime(List<LocalProcessRuntime> delegates, TaskMocks mocks, EngineDriver driver) {
-        this.delegates = List.copyOf(delegates);
+        this.delegates.addAll(delegates);
         this.mocks = mocks;
         this.driver = driver;
+    }
+
+    /** Adds a worker (one with the pipeline's tags, once they are known). */
+    void addWorker(LocalProcessRuntime worker) {
+        delegates.add(worker);
     }
 
     @Override
@@ -67,9 +72,20 @@ final class ScriptedRuntime implements ContainerRuntime {
             return worker.info();
         }
 
+        /**
+         * Task containers whose process will be a mock (or refused) live in memory only: no
+         * directories, no state file. Others are the local worker's.
+         */
         @Override
         public Container createContainer(ContainerSpec spec) {
-            return new ScriptedContainer(worker.createContainer(spec), spec);
+            boolean task = "task".equals(spec.properties().get("concourse:type"));
+            String step = spec.properties().getOrDefault("concourse:step-name", "?");
+            if (task && (mocks.find(step).isPresent() || !mocks.runUnmockedLocally())) {
+                return new ScriptedContainer(null, spec, worker.info().name(),
+                        "test-kit-" + java.util.UUID.randomUUID());
+            }
+            Container container = worker.createContainer(spec);
+            return new ScriptedContainer(container, spec, container.workerName(), container.handle());
         }
 
         @Override
@@ -108,29 +124,36 @@ final class ScriptedRuntime implements ContainerRuntime {
         }
     }
 
+    /** A container of the local worker ({@code container} set), or of a mocked task (in memory). */
     private final class ScriptedContainer implements Container {
         private final Container container;
         private final ContainerSpec spec;
+        private final String workerName;
+        private final String handle;
+        private final Map<String, String> properties;
 
-        ScriptedContainer(Container container, ContainerSpec spec) {
+        ScriptedContainer(Container container, ContainerSpec spec, String workerName, String handle) {
             this.container = container;
             this.spec = spec;
+            this.workerName = workerName;
+            this.handle = handle;
+            this.properties = new java.util.concurrent.ConcurrentHashMap<>(spec.properties());
         }
 
         @Override
         public String handle() {
-            return container.handle();
+            return handle;
         }
 
         @Override
         public String workerName() {
-            return container.workerName();
+            return workerName;
         }
 
         @Override
         public ContainerProcess run(ProcessSpec process, ProcessIO io) {
             if (!"task".equals(spec.properties().get("concourse:type"))) {
-                return container.run(process, io);
+                return local().run(process, io);
             }
             String step = spec.properties().getOrDefault("concourse:step-name", "?");
             Optional<TaskMock> mock = mocks.find(step);
@@ -139,7 +162,7 @@ final class ScriptedRuntime implements ContainerRuntime {
                 TaskMock.TaskRun run = new TaskMock.TaskRun(buildId, env(process), process.path(), process.args());
                 return ScriptedProcess.start(process.id(), step, mock.get().nextRun(run), spec, io, driver);
             }
-            if (mocks.runUnmockedLocally()) {
+            if (mocks.runUnmockedLocally() && container != null) {
                 return container.run(process, io);
             }
             mocks.unmocked(step);
@@ -154,24 +177,37 @@ final class ScriptedRuntime implements ContainerRuntime {
             return env;
         }
 
+        private Container local() {
+            if (container == null) {
+                throw new RuntimeOperationException("container " + handle + " of a mocked task runs only the mock");
+            }
+            return container;
+        }
+
         @Override
         public Optional<ContainerProcess> attach(String processId, ProcessIO io) {
-            return container.attach(processId, io);
+            return container == null ? Optional.empty() : container.attach(processId, io);
         }
 
         @Override
         public Map<String, String> properties() {
-            return container.properties();
+            return container == null ? Map.copyOf(properties) : container.properties();
         }
 
         @Override
         public void setProperty(String name, String value) {
-            container.setProperty(name, value);
+            if (container == null) {
+                properties.put(name, value);
+            } else {
+                container.setProperty(name, value);
+            }
         }
 
         @Override
         public void destroy() {
-            container.destroy();
+            if (container != null) {
+                container.destroy();
+            }
         }
     }
 }

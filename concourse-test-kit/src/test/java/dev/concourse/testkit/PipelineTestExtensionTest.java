@@ -29,7 +29,8 @@ class PipelineTestExtensionTest {
     static final ConcurrentLinkedQueue<PipelineHarness> SEEN = new ConcurrentLinkedQueue<>();
 
     private static Events run(Class<?> fixture, Map<String, String> config) {
-        return EngineTestKit.engine("junit-jupiter").configurationParameters(config).selectors(selectClass(fixture))
+        return EngineTestKit.engine("junit-jupiter").configurationParameters(config)
+                .configurationParameter(OnlyThroughEngineTestKit.PARAMETER, "true").selectors(selectClass(fixture))
                 .execute().testEvents();
     }
 
@@ -100,8 +101,9 @@ class PipelineTestExtensionTest {
                         && m.contains("pipeline src/test/resources/pipelines/nope.yml does not exist")))));
     }
 
-    // Fixtures: nested, so Surefire does not run them by themselves.
+    // Fixtures: nested (Surefire skips nested classes) and run only through EngineTestKit.
 
+    @OnlyThroughEngineTestKit
     @PipelineTest(pipeline = PIPELINE)
     static class FailingPipelineTests {
         @Test
@@ -114,6 +116,7 @@ class PipelineTestExtensionTest {
         }
     }
 
+    @OnlyThroughEngineTestKit
     @PipelineTest(pipeline = PIPELINE)
     static class UnmockedTaskTests {
         @Test
@@ -123,6 +126,7 @@ class PipelineTestExtensionTest {
         }
     }
 
+    @OnlyThroughEngineTestKit
     static class SnapshotTests {
         @RegisterExtension
         static PipelineTestExtension ci = PipelineTestExtension.forPipeline(Path.of(PIPELINE))
@@ -137,6 +141,7 @@ class PipelineTestExtensionTest {
         }
     }
 
+    @OnlyThroughEngineTestKit
     @PipelineTest(pipeline = PIPELINE)
     static class PassingPipelineTests {
         private PipelineHarness fromBeforeEach;
@@ -174,6 +179,7 @@ class PipelineTestExtensionTest {
         }
     }
 
+    @OnlyThroughEngineTestKit
     static class RegisteredExtensionTests {
         @RegisterExtension
         static PipelineTestExtension ci = PipelineTestExtension.forPipeline(Path.of(PIPELINE)).name("app")
@@ -190,6 +196,7 @@ class PipelineTestExtensionTest {
         }
     }
 
+    @OnlyThroughEngineTestKit
     @PipelineTest(pipeline = "src/test/resources/pipelines/nope.yml")
     static class MissingPipelineTests {
         @Test
