@@ -45,6 +45,12 @@ public interface Builds {
     Build await(long id, Duration timeout) throws InterruptedException;
 
     /**
+     * Tells the listener of every build created or finished from now on, until the registration
+     * is closed. To follow every build of a pipeline, listen before setting it.
+     */
+    BuildListener.Registration listen(BuildListener listener);
+
+    /**
      * Runs a task config with inputs from this machine's directories, like {@code fly execute}.
      * Returns the created build at once; outputs are copied to their directories when the task
      * succeeded (see {@link OneOffBuild}).

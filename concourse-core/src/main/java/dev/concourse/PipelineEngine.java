@@ -81,6 +81,32 @@ public final class PipelineEngine implements AutoCloseable {
         return core.resources();
     }
 
+    /**
+     * Whether no job can make progress right now: no job is queued for or in a scheduling pass,
+     * no check is running or due now, no build is running. Pending builds that wait for something
+     * (inputs, a paused job or pipeline) do not count; ask {@link Jobs#preparation} what they
+     * wait for. Timers still run: a periodic check or the scheduler's safety net may make the
+     * engine busy again later. Also true for an engine that was not started.
+     */
+    public boolean isIdle() {
+        return core.activity().isIdle();
+    }
+
+    /**
+     * Waits until the engine {@link #isIdle() is idle}, at most {@code timeout}. Work is counted
+     * from the moment it is requested (setting a pipeline requests checks of its new resources and
+     * scheduling of its jobs before {@code set} returns), and each piece of work begins what it
+     * causes before it ends, so right after a call that caused work this does not return before
+     * the whole chain (checks, new versions, builds, their puts, downstream builds) has run out.
+     * No polling: it wakes when the last piece of work ends.
+     *
+     * @return true when idle, false when the timeout passed first
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return core.activity().awaitIdle(Objects.requireNonNull(timeout, "timeout"));
+    }
+
     /** Aborts running builds, waits for them (up to the grace period) and stops. Idempotent. */
     @Override
     public void close() {

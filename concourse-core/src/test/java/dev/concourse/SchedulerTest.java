@@ -11,7 +11,6 @@ import dev.concourse.vars.StaticVariables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +26,7 @@ class SchedulerTest {
     Path work;
 
     private PipelineEngine engine;
+    private BuildsSeen seen;
 
     @BeforeEach
     void startEngine() {
@@ -35,6 +35,7 @@ class SchedulerTest {
                 .runtime(LocalProcessRuntime.builder().baseDirectory(work.resolve("runtime")).build())
                 .abortGracePeriod(Duration.ofSeconds(2))
                 .build();
+        seen = BuildsSeen.listen(engine);
         engine.start();
     }
 
@@ -49,16 +50,7 @@ class SchedulerTest {
 
     /** Waits for the job's build with this name (1, 2, …) to exist, then for it to finish. */
     private Build awaitBuild(String job, int number) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            for (Build build : engine.jobs().builds(CI.job(job), 50)) {
-                if (build.name().equals(String.valueOf(number))) {
-                    return awaitFinished(engine, build);
-                }
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("build " + job + " #" + number + " was not created within 60s");
+        return seen.awaitFinished(engine, job, String.valueOf(number));
     }
 
     private Version fetched(Build build) throws Exception {

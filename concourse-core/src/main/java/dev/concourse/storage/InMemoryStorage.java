@@ -2,11 +2,14 @@ package dev.concourse.storage;
 
 import dev.concourse.spi.storage.BuildEventStore;
 import dev.concourse.spi.storage.BuildStore;
+import dev.concourse.spi.storage.LeaseStore;
 import dev.concourse.spi.storage.PipelineStore;
 import dev.concourse.spi.storage.ResourceVersionStore;
 import dev.concourse.spi.storage.Storage;
 import dev.concourse.spi.storage.TeamStore;
 import dev.concourse.spi.storage.VersionHistory;
+import java.time.InstantSource;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -54,8 +57,16 @@ public final class InMemoryStorage implements Storage {
     private final InMemoryVersionHistory history = new InMemoryVersionHistory(transactions, tables, versions,
             buildHistory);
 
-    /** An empty storage: no teams, pipelines or builds. */
+    private final InMemoryLeaseStore leases;
+
+    /** An empty storage: no teams, pipelines or builds; leases on the system clock. */
     public InMemoryStorage() {
+        this(InstantSource.system());
+    }
+
+    /** An empty storage whose leases expire on {@code clock}. */
+    public InMemoryStorage(InstantSource clock) {
+        this.leases = new InMemoryLeaseStore(transactions, Objects.requireNonNull(clock, "clock"));
     }
 
     @Override
@@ -86,6 +97,11 @@ public final class InMemoryStorage implements Storage {
     @Override
     public VersionHistory history() {
         return history;
+    }
+
+    @Override
+    public LeaseStore leases() {
+        return leases;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.concourse.Build;
 import dev.concourse.BuildStatus;
 import dev.concourse.Job;
 import dev.concourse.internal.scheduler.BuildStarter;
+import dev.concourse.internal.scheduler.EngineActivity;
 import dev.concourse.internal.scheduler.Scheduler;
 import dev.concourse.resource.Version;
 import dev.concourse.spi.scheduling.EngineClock;
@@ -37,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * in the steady state, so the pass starts nothing. Target: 1,000 jobs in under 1 s.
  *
  * <p>Runs the engine's {@code Scheduler} in the calling thread ({@code jobNow}, what a manual
- * trigger does) without its worker thread: there is no public entry point for one pass. The setup
+ * trigger does) without starting it (no drain tasks): there is no public entry point for one pass. The setup
  * checks that a pass resolves every job and creates no build.
  */
 @State(Scope.Benchmark)
@@ -62,7 +63,8 @@ public class SchedulingPassBenchmark {
         SyntheticHistory history = SyntheticShape.create(shape);
         storage = history.storage();
         jobIds = history.jobIds();
-        scheduler = new Scheduler(storage, new FixedClock(), new BuildStarter() {
+        // Never started, so it submits no drain task to the executor: passes run in jobNow only.
+        scheduler = new Scheduler(storage, new FixedClock(), Runnable::run, new BuildStarter() {
             @Override
             public void created(Build build) {
                 buildsTouched.incrementAndGet();
@@ -72,7 +74,12 @@ public class SchedulingPassBenchmark {
             public void start(Build pending, Job job, Map<String, Version> inputs) {
                 buildsTouched.incrementAndGet();
             }
-        });
+
+            @Override
+            public boolean checkedSince(long resourceId, Instant since) {
+                return true;
+            }
+        }, new EngineActivity());
         pass();
         for (long jobId : jobIds) {
             NextBuildInputs next = storage.builds().nextInputs(jobId);

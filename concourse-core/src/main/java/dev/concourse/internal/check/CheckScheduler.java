@@ -15,6 +15,7 @@ import dev.concourse.config.TimeoutStep;
 import dev.concourse.config.TryStep;
 import dev.concourse.internal.config.GoDuration;
 import dev.concourse.internal.resourcetype.ResourceCancelledException;
+import dev.concourse.internal.scheduler.EngineActivity;
 import dev.concourse.spi.scheduling.EngineClock;
 import dev.concourse.spi.storage.Storage;
 import java.time.Duration;
@@ -70,12 +71,19 @@ public final class CheckScheduler implements AutoCloseable {
     private final EngineClock clock;
     private final Executor executor;
     private final Check check;
+    private final EngineActivity activity;
     private final Map<Long, Slot> slots = new HashMap<>();
     private EngineClock.Scheduled rescanTimer;
     private boolean started;
     private boolean closed;
 
-    public CheckScheduler(Storage storage, EngineClock clock, Executor executor, Check check) {
+    /**
+     * @param activity counts checks that are due now or running as work in flight (a check due
+     *                 later is not)
+     */
+    public CheckScheduler(Storage storage, EngineClock clock, Executor executor, Check check,
+            EngineActivity activity) {
+        this.activity = Objects.requireNonNull(activity, "activity");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -163,15 +171,40 @@ public final class CheckScheduler implements AutoCloseable {
         slot.cancel();
         Duration delay = Duration.between(clock.now(), when);
         slot.due = when;
+        if (!delay.isPositive()) {
+            // Due now: in flight until it ran (or was cancelled), so the engine is not idle meanwhile.
+            slot.imminent = true;
+            activity.begin();
+        }
         slot.timer = clock.schedule(delay.isNegative() ? Duration.ZERO : delay, () -> fire(resourceId));
     }
 
     private void fire(long resourceId) {
+        boolean imminent;
+        synchronized (this) {
+            Slot slot = slots.get(resourceId);
+            imminent = slot != null && slot.imminent;
+            if (imminent) {
+                slot.imminent = false;
+            }
+        }
+        boolean handedOn = false;
+        try {
+            handedOn = fire(resourceId, imminent);
+        } finally {
+            if (imminent && !handedOn) {
+                activity.end();
+            }
+        }
+    }
+
+    /** Whether the check was handed to the executor, which ends the activity of an imminent check. */
+    private boolean fire(long resourceId, boolean imminent) {
         Slot slot;
         synchronized (this) {
             slot = slots.get(resourceId);
             if (closed || slot == null || slot.running) {
-                return;
+                return false;
             }
             slot.timer = null;
             slot.due = null;
@@ -179,29 +212,39 @@ public final class CheckScheduler implements AutoCloseable {
         Optional<Resource> resource = storage.pipelines().resource(resourceId);
         Optional<Pipeline> pipeline = resource.flatMap(r -> storage.pipelines().find(r.ref().pipeline()));
         if (resource.isEmpty() || pipeline.isEmpty() || pipeline.get().paused() || pipeline.get().archived()) {
-            return;
+            return false;
         }
         Optional<Instant> due = dueAt(pipeline.get(), resource.get(), triggerInputs(pipeline.get()));
         synchronized (this) {
             if (closed) {
-                return;
+                return false;
             }
             if (due.isEmpty()) {
-                return;
+                return false;
             }
             if (due.get().isAfter(clock.now())) {
                 // Checked meanwhile (through the API, a build, a webhook): wait for the new due time.
                 arm(slot, resourceId, due.get());
-                return;
+                return false;
             }
             slot.running = true;
         }
         try {
-            executor.execute(() -> run(slot, resourceId, pipeline.get(), resource.get()));
+            executor.execute(() -> {
+                try {
+                    run(slot, resourceId, pipeline.get(), resource.get());
+                } finally {
+                    if (imminent) {
+                        activity.end();
+                    }
+                }
+            });
+            return true;
         } catch (RejectedExecutionException e) {
             synchronized (this) {
                 slot.running = false;
             }
+            return false;
         }
     }
 
@@ -317,17 +360,23 @@ public final class CheckScheduler implements AutoCloseable {
     }
 
     /** A resource's timer and retry state; guarded by the scheduler. */
-    private static final class Slot {
+    private final class Slot {
         EngineClock.Scheduled timer;
         Instant due;
         boolean running;
         int failures;
+        /** Armed to fire now, counted as activity until it fired or is cancelled. */
+        boolean imminent;
 
         void cancel() {
             if (timer != null) {
                 timer.cancel();
                 timer = null;
                 due = null;
+            }
+            if (imminent) {
+                imminent = false;
+                activity.end();
             }
         }
     }

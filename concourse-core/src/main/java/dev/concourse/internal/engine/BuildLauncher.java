@@ -1,6 +1,7 @@
 package dev.concourse.internal.engine;
 
 import dev.concourse.Build;
+import dev.concourse.BuildListener;
 import dev.concourse.BuildPlan;
 import dev.concourse.BuildStatus;
 import dev.concourse.Job;
@@ -20,6 +21,7 @@ import dev.concourse.internal.exec.BuildRun;
 import dev.concourse.internal.exec.ExecEnvironment;
 import dev.concourse.internal.exec.PlannedStep;
 import dev.concourse.internal.redact.SecretTracker;
+import dev.concourse.internal.scheduler.EngineActivity;
 import dev.concourse.resource.Version;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.storage.Storage;
@@ -31,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,9 +73,12 @@ final class BuildLauncher {
     private final ConcurrentMap<Long, CompletableFuture<Build>> completions = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
     private volatile Consumer<Build> jobBuildFinished = build -> { };
+    private final List<BuildListener> listeners = new CopyOnWriteArrayList<>();
+    private final EngineActivity activity;
 
     BuildLauncher(Storage storage, ExecEnvironment env, EventLogs logs, EngineCredentials credentials,
-            BuildSetPipelines setByBuilds) {
+            BuildSetPipelines setByBuilds, EngineActivity activity) {
+        this.activity = activity;
         this.storage = storage;
         this.env = env;
         this.logs = logs;
@@ -139,8 +145,15 @@ final class BuildLauncher {
         if (!inputs.isEmpty()) {
             run.useInputs(inputs);
         }
+        activity.begin();
         running.put(build.id(), new Running(run, plan));
-        env.executor().execute(() -> runToEnd(build, run, planned, events, finisher));
+        try {
+            env.executor().execute(() -> runToEnd(build, run, planned, events, finisher));
+        } catch (RuntimeException e) {
+            running.remove(build.id());
+            activity.end();
+            throw e;
+        }
     }
 
     private List<VarSourceConfig> varSources(PipelineRef pipeline) {
@@ -163,8 +176,12 @@ final class BuildLauncher {
         try {
             run.close();
         } finally {
-            end(build.id(), status, events);
-            running.remove(build.id());
+            try {
+                end(build.id(), status, events);
+            } finally {
+                running.remove(build.id());
+                activity.end();
+            }
         }
     }
 
@@ -177,6 +194,8 @@ final class BuildLauncher {
                 logOf(build.id());
             }
         }
+        // After the log is open: a listener subscribing to the build's events follows it live.
+        tell(build, BuildListener::created);
     }
 
     private synchronized BuildEventLog logOf(long buildId) {
@@ -205,6 +224,24 @@ final class BuildLauncher {
         }
         if (!result.isOneOff()) {
             jobBuildFinished.accept(result);
+        }
+        if (finished.isPresent()) {
+            tell(result, BuildListener::finished);
+        }
+    }
+
+    BuildListener.Registration listen(BuildListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        return () -> listeners.remove(listener);
+    }
+
+    private void tell(Build build, java.util.function.BiConsumer<BuildListener, Build> call) {
+        for (BuildListener listener : listeners) {
+            try {
+                call.accept(listener, build);
+            } catch (RuntimeException e) {
+                LOG.warn("a build listener failed on {}", build.describe(), e);
+            }
         }
     }
 

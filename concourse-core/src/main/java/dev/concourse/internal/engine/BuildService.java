@@ -1,6 +1,7 @@
 package dev.concourse.internal.engine;
 
 import dev.concourse.Build;
+import dev.concourse.BuildListener;
 import dev.concourse.BuildPlan;
 import dev.concourse.Builds;
 import dev.concourse.NotFoundException;
@@ -58,6 +59,11 @@ final class BuildService implements Builds {
     public Build await(long id, Duration timeout) throws InterruptedException {
         require(id);
         return launcher.await(id, timeout);
+    }
+
+    @Override
+    public BuildListener.Registration listen(BuildListener listener) {
+        return launcher.listen(listener);
     }
 
     @Override

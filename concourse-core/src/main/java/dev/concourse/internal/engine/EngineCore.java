@@ -16,6 +16,8 @@ import dev.concourse.internal.event.EventLogs;
 import dev.concourse.internal.exec.EngineResources;
 import dev.concourse.internal.exec.ExecEnvironment;
 import dev.concourse.internal.scheduler.BuildStarter;
+import dev.concourse.internal.scheduler.DeferredScheduleRequests;
+import dev.concourse.internal.scheduler.EngineActivity;
 import dev.concourse.internal.scheduler.Scheduler;
 import dev.concourse.internal.resourcetype.ResourceTypeRegistry;
 import dev.concourse.runtime.LocalProcessRuntime;
@@ -87,6 +89,7 @@ public final class EngineCore implements AutoCloseable {
     private final ResourceService resources;
     private final Scheduler scheduler;
     private final CheckScheduler checks;
+    private final EngineActivity activity = new EngineActivity();
 
     public EngineCore(Settings settings) {
         try {
@@ -108,13 +111,14 @@ public final class EngineCore implements AutoCloseable {
             dev.concourse.internal.resourcetype.Resources facade =
                     new dev.concourse.internal.resourcetype.Resources(clock, settings.abortGracePeriod());
             ResourceTypeImages typeImages = own(new ResourceTypeImages(registry, facade));
+            DeferredScheduleRequests putVersions = new DeferredScheduleRequests();
             ResourceChecker checker = new ResourceChecker(storage, typeImages, facade, runtime, clock);
             ExecEnvironment env = new ExecEnvironment(runtime, placement, clock, executor,
                     settings.abortGracePeriod(), settings.externalUrl(), setByBuilds,
-                    new EngineResources(storage, checker, typeImages, facade));
+                    new EngineResources(storage, checker, typeImages, facade, putVersions));
             EventLogs eventLogs = new EventLogs(storage.events(), executor);
-            this.launcher = new BuildLauncher(storage, env, eventLogs, credentials, setByBuilds);
-            this.scheduler = new Scheduler(storage, clock, new BuildStarter() {
+            this.launcher = new BuildLauncher(storage, env, eventLogs, credentials, setByBuilds, activity);
+            this.scheduler = new Scheduler(storage, clock, executor, new BuildStarter() {
                 @Override
                 public void created(dev.concourse.Build build) {
                     launcher.created(build);
@@ -125,8 +129,14 @@ public final class EngineCore implements AutoCloseable {
                         java.util.Map<String, dev.concourse.resource.Version> inputs) {
                     launcher.launchJobBuild(pending, job, inputs);
                 }
-            });
+
+                @Override
+                public boolean checkedSince(long resourceId, java.time.Instant since) {
+                    return resources.checkedSince(resourceId, since);
+                }
+            }, activity);
             launcher.onJobBuildFinished(scheduler::buildFinished);
+            putVersions.bind(scheduler);
             this.teams = new TeamService(storage);
             this.pipelines = new PipelineService(storage, clock, launcher, children, scheduler);
             setByBuilds.bind(pipelines);
@@ -134,9 +144,10 @@ public final class EngineCore implements AutoCloseable {
             this.builds = new BuildService(storage, launcher, eventLogs,
                     new OneOffBuilds(storage, runtime, launcher, clock));
             this.workers = () -> runtime.workers().stream().map(w -> w.info()).toList();
-            this.resources = own(new ResourceService(storage, pipelines, checker, credentials, executor));
+            this.resources = own(new ResourceService(storage, pipelines, checker, credentials, executor, activity,
+                    clock));
             resources.scheduleWith(scheduler);
-            this.checks = own(new CheckScheduler(storage, clock, executor, resources::checkNow));
+            this.checks = own(new CheckScheduler(storage, clock, executor, resources::checkNow, activity));
             teams.create(Team.MAIN);
         } catch (RuntimeException e) {
             closeOwned();
@@ -192,6 +203,11 @@ public final class EngineCore implements AutoCloseable {
 
     public Resources resources() {
         return resources;
+    }
+
+    /** The engine's work in flight: queued scheduling, due or running checks, running builds. */
+    public EngineActivity activity() {
+        return activity;
     }
 
     @Override

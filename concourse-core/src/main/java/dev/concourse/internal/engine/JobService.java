@@ -4,10 +4,12 @@ import dev.concourse.Build;
 import dev.concourse.ConcourseException;
 import dev.concourse.Job;
 import dev.concourse.JobRef;
+import dev.concourse.JobPreparation;
 import dev.concourse.Jobs;
 import dev.concourse.NotFoundException;
 import dev.concourse.Pipeline;
 import dev.concourse.PipelineRef;
+import dev.concourse.internal.scheduler.JobPreparations;
 import dev.concourse.internal.scheduler.ScheduleRequests;
 import dev.concourse.spi.storage.Storage;
 import java.time.Instant;
@@ -25,6 +27,7 @@ final class JobService implements Jobs {
     private final PipelineService pipelines;
     private final java.util.function.Supplier<Instant> now;
     private final ScheduleRequests scheduling;
+    private final JobPreparations preparations;
 
     JobService(Storage storage, BuildLauncher launcher, PipelineService pipelines, java.util.function.Supplier<Instant> now,
             ScheduleRequests scheduling) {
@@ -33,6 +36,7 @@ final class JobService implements Jobs {
         this.pipelines = pipelines;
         this.now = now;
         this.scheduling = scheduling;
+        this.preparations = new JobPreparations(storage);
     }
 
     @Override
@@ -46,6 +50,38 @@ final class JobService implements Jobs {
             throw new ConcourseException("cannot trigger " + ref + ": the job has disable_manual_trigger set");
         }
         Build build = storage.builds().createJobBuild(job.id(), true, 0, now.get());
+        launcher.created(build);
+        scheduling.jobNow(job.id());
+        return storage.builds().find(build.id()).orElse(build);
+    }
+
+    @Override
+    public JobPreparation preparation(JobRef ref) {
+        return preparations.of(require(ref).id()).orElseThrow(() -> new NotFoundException("job '" + ref.name()
+                + "' does not exist in pipeline '" + ref.pipeline() + "'"));
+    }
+
+    @Override
+    public Build rerun(JobRef ref, String buildName) {
+        Pipeline pipeline = pipelines.require(ref.pipeline());
+        if (pipeline.archived()) {
+            throw new ConcourseException("cannot rerun build '" + buildName + "' of " + ref
+                    + ": the pipeline is archived; set it again first");
+        }
+        Job job = require(ref);
+        Build original = storage.builds().listForJob(job.id(), Integer.MAX_VALUE).stream()
+                .filter(b -> b.name().equals(buildName)).findFirst()
+                .orElseThrow(() -> new NotFoundException("build '" + buildName + "' of job '" + ref.name()
+                        + "' in pipeline '" + ref.pipeline() + "' does not exist"));
+        if (job.config().disableReruns()) {
+            throw new ConcourseException("cannot rerun " + original.describe() + ": the job has disable_reruns set");
+        }
+        Build rerunOf = original.rerunOf() == 0 ? original : storage.builds().find(original.rerunOf()).orElseThrow();
+        if (rerunOf.startTime() == null) {
+            throw new ConcourseException("cannot rerun " + rerunOf.describe() + ": it never started, so it has no"
+                    + " inputs to rerun with; trigger the job instead");
+        }
+        Build build = storage.builds().createJobBuild(job.id(), false, rerunOf.id(), now.get());
         launcher.created(build);
         scheduling.jobNow(job.id());
         return storage.builds().find(build.id()).orElse(build);

@@ -17,7 +17,9 @@ import dev.concourse.internal.resourcetype.ResourceCancelledException;
 import dev.concourse.resource.CheckResult;
 import dev.concourse.resource.ResourceVersion;
 import dev.concourse.resource.Version;
+import dev.concourse.internal.scheduler.EngineActivity;
 import dev.concourse.internal.scheduler.ScheduleRequests;
+import dev.concourse.spi.scheduling.EngineClock;
 import dev.concourse.spi.storage.Storage;
 import dev.concourse.vars.Variables;
 import java.io.OutputStream;
@@ -27,7 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +52,15 @@ final class ResourceService implements Resources, AutoCloseable {
     private final Executor executor;
     private final CancelTrigger closing = new CancelTrigger();
     private volatile ScheduleRequests scheduling = ScheduleRequests.NONE;
+    private final EngineActivity activity;
+    private final EngineClock clock;
+    private final Set<Long> requested = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Instant> requestedFinished = new ConcurrentHashMap<>();
 
     ResourceService(Storage storage, PipelineService pipelines, ResourceChecker checker,
-            EngineCredentials credentials, Executor executor) {
+            EngineCredentials credentials, Executor executor, EngineActivity activity, EngineClock clock) {
+        this.activity = activity;
+        this.clock = clock;
         this.storage = storage;
         this.pipelines = pipelines;
         this.checker = checker;
@@ -85,13 +97,62 @@ final class ResourceService implements Resources, AutoCloseable {
     }
 
     private CheckOutcome checkNow(Pipeline pipeline, Resource resource, Version from) {
-        SecretTracker tracker = new SecretTracker();
-        CheckOutcome outcome = checker.check(pipeline, resource, from, SourceEvaluator.of(vars(pipeline, tracker),
-                tracker), null, OutputStream.nullOutputStream(), closing);
-        if (!outcome.saved().isEmpty()) {
-            scheduling.resource(resource.id());
+        activity.begin();
+        try {
+            SecretTracker tracker = new SecretTracker();
+            CheckOutcome outcome = checker.check(pipeline, resource, from, SourceEvaluator.of(vars(pipeline, tracker),
+                    tracker), null, OutputStream.nullOutputStream(), closing);
+            // A first check may find only versions its shared history had: they are new to this resource.
+            if (!outcome.saved().isEmpty() || outcome.scopeId() != 0 && outcome.scopeId() != resource.scopeId()) {
+                scheduling.resource(resource.id());
+            }
+            return outcome;
+        } finally {
+            activity.end();
         }
-        return outcome;
+    }
+
+    /**
+     * For a manually triggered build: whether a check of the resource finished at or after
+     * {@code since}; if not, one is started on the executor (once at a time per resource), after
+     * which the jobs using the resource are scheduled, whatever its outcome.
+     */
+    boolean checkedSince(long resourceId, Instant since) {
+        Optional<Resource> resource = storage.pipelines().resource(resourceId);
+        if (resource.isEmpty()) {
+            return true;
+        }
+        Instant last = resource.get().lastChecked();
+        Instant mine = requestedFinished.get(resourceId);
+        if (last != null && !last.isBefore(since) || mine != null && !mine.isBefore(since)) {
+            return true;
+        }
+        if (requested.add(resourceId)) {
+            activity.begin();
+            try {
+                executor.execute(() -> requestedCheck(resource.get()));
+            } catch (RejectedExecutionException e) {
+                // The engine is closing.
+                requested.remove(resourceId);
+                activity.end();
+            }
+        }
+        return false;
+    }
+
+    private void requestedCheck(Resource resource) {
+        try {
+            storage.pipelines().find(resource.ref().pipeline()).ifPresent(p -> checkNow(p, resource, null));
+        } catch (ResourceCancelledException e) {
+            LOG.debug("the check of {} for a manual trigger was stopped: the engine is closing", resource.ref());
+        } catch (RuntimeException e) {
+            LOG.warn("the check of {} for a manual trigger failed unexpectedly", resource.ref(), e);
+        } finally {
+            requestedFinished.put(resource.id(), clock.now());
+            requested.remove(resource.id());
+            scheduling.resource(resource.id());
+            activity.end();
+        }
     }
 
     /** Where new versions, pins and disabled versions are reported, so jobs using the resource run. */
@@ -123,13 +184,21 @@ final class ResourceService implements Resources, AutoCloseable {
             throw new ConcourseException("invalid webhook token for " + describe
                     + ": the token given does not match its webhook_token");
         }
-        executor.execute(() -> {
-            try {
-                checkNow(pipeline, resource, null);
-            } catch (ResourceCancelledException e) {
-                LOG.debug("the webhook check of {} was stopped: the engine is closing", describe);
-            }
-        });
+        activity.begin();
+        try {
+            executor.execute(() -> {
+                try {
+                    checkNow(pipeline, resource, null);
+                } catch (ResourceCancelledException e) {
+                    LOG.debug("the webhook check of {} was stopped: the engine is closing", describe);
+                } finally {
+                    activity.end();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            activity.end();
+            throw new ConcourseException("cannot check " + describe + ": the engine is closing", e);
+        }
     }
 
     @Override

@@ -105,6 +105,7 @@ final class PutExecution {
             engine.storage().builds().saveOutputs(run.meta.buildId(),
                     List.of(new BuildOutput(step.name(), resource.id(), saved.id())));
         }
+        engine.scheduling().resource(resource.id());
         run.resources.storeResult(node.id(), result.version());
         stderr.close();
         run.emit(new BuildEvent.FinishPut(run.now(), origin(), 0, result.version(), result.metadata()));

@@ -3,7 +3,6 @@ package dev.concourse.internal.scheduler;
 import dev.concourse.Build;
 import dev.concourse.BuildStatus;
 import dev.concourse.Job;
-import dev.concourse.JobRef;
 import dev.concourse.Pipeline;
 import dev.concourse.internal.scheduler.algorithm.InputConfig;
 import dev.concourse.internal.scheduler.algorithm.InputResolver;
@@ -16,9 +15,7 @@ import dev.concourse.spi.storage.NextBuildInputs;
 import dev.concourse.spi.storage.ResolvedInput;
 import dev.concourse.spi.storage.Storage;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,21 +27,20 @@ import java.util.stream.Collectors;
  * One scheduling pass for a job, as Concourse's {@code Scheduler.Schedule} and
  * {@code BuildStarter}: resolve the inputs, save them as the next inputs, create a pending build
  * when a triggering input has a version the job never used, then start pending builds oldest
- * first as far as pausing and max-in-flight allow. Not thread-safe: one pass at a time.
+ * first as far as pausing and max-in-flight allow; last, old builds' logs are reaped
+ * ({@link BuildLogReaper}). Not thread-safe: one pass at a time.
  */
 final class JobScheduler {
-    private static final Comparator<Build> OLDEST_FIRST = Comparator
-            .comparingLong((Build b) -> b.rerunOf() != 0 ? b.rerunOf() : b.id())
-            .thenComparingLong(Build::id);
-
     private final Storage storage;
     private final EngineClock clock;
     private final BuildStarter starter;
+    private final BuildLogReaper reaper;
 
     JobScheduler(Storage storage, EngineClock clock, BuildStarter starter) {
         this.storage = storage;
         this.clock = clock;
         this.starter = starter;
+        this.reaper = new BuildLogReaper(storage, clock);
     }
 
     /**
@@ -77,6 +73,7 @@ final class JobScheduler {
             }
         }
         boolean started = startPendingBuilds(job, jobs, inputs);
+        reaper.reap(job);
         return hasNext && started;
     }
 
@@ -95,45 +92,102 @@ final class JobScheduler {
     }
 
     private void ensurePendingBuild(Job job) {
-        if (!pendingBuilds(Set.of(job.ref())).isEmpty()) {
+        if (!MaxInFlight.of(storage, Set.of(job.ref()), BuildStatus.PENDING).isEmpty()) {
             return;
         }
         Build build = storage.builds().createJobBuild(job.id(), false, 0, clock.now());
         starter.created(build);
     }
 
-    private List<Build> pendingBuilds(Set<JobRef> jobs) {
-        return storage.builds().listByStatus(EnumSet.of(BuildStatus.PENDING)).stream()
-                .filter(b -> b.jobRef().map(jobs::contains).orElse(false))
-                .sorted(OLDEST_FIRST)
-                .toList();
-    }
-
     private boolean startPendingBuilds(Job job, List<Job> jobs, List<InputConfig> inputs) {
         boolean started = false;
-        for (Build build : pendingBuilds(Set.of(job.ref()))) {
-            if (maxInFlightReached(job, jobs, build)) {
+        for (Build build : MaxInFlight.of(storage, Set.of(job.ref()), BuildStatus.PENDING)) {
+            if (!MaxInFlight.holders(storage, job, jobs, build).isEmpty()) {
                 return started;
             }
-            Map<String, Version> versions = Map.of();
-            if (!inputs.isEmpty()) {
-                NextBuildInputs next = storage.builds().nextInputs(job.id());
-                if (!next.determined() && !(build.manuallyTriggered() && onlyUnpassedUnresolved(next, inputs))) {
+            Optional<Map<String, Version>> versions;
+            if (build.rerunOf() != 0) {
+                versions = rerunInputs(build);
+            } else if (build.manuallyTriggered() && !uncheckedSinceCreated(build, inputs).isEmpty()) {
+                // Concourse's manualTriggerBuild: wait for fresh checks of the unpassed inputs.
+                versions = Optional.empty();
+            } else {
+                versions = nextInputs(job, build, inputs);
+                if (versions.isEmpty() && !build.manuallyTriggered()) {
                     return started;
                 }
-                List<BuildInput> buildInputs = next.buildInputs();
-                versions = new LinkedHashMap<>();
-                for (BuildInput input : buildInputs) {
-                    versions.put(input.name(), storage.versions().version(input.versionId()).orElseThrow(
-                            () -> new IllegalStateException("version " + input.versionId() + " of input '"
-                                    + input.name() + "' of " + build.describe() + " is gone")));
-                }
-                storage.builds().saveInputs(build.id(), buildInputs, next.pipedFrom());
             }
-            starter.start(build, job, versions);
+            if (versions.isEmpty()) {
+                // Manual triggers and reruns that are not ready let later builds go, as in Concourse.
+                continue;
+            }
+            starter.start(build, job, versions.get());
             started = true;
         }
         return started;
+    }
+
+    /** The next inputs the job resolved, saved as the build's inputs; empty when they are not determined. */
+    private Optional<Map<String, Version>> nextInputs(Job job, Build build, List<InputConfig> inputs) {
+        if (inputs.isEmpty()) {
+            return Optional.of(Map.of());
+        }
+        NextBuildInputs next = storage.builds().nextInputs(job.id());
+        if (!next.determined() && !(build.manuallyTriggered() && onlyUnpassedUnresolved(next, inputs))) {
+            return Optional.empty();
+        }
+        List<BuildInput> buildInputs = next.buildInputs();
+        Map<String, Version> versions = versions(build, buildInputs);
+        storage.builds().saveInputs(build.id(), buildInputs, next.pipedFrom());
+        return Optional.of(versions);
+    }
+
+    /**
+     * Concourse's {@code AdoptRerunInputsAndPipes}: the original build's inputs (none a first
+     * occurrence) and pipes. Empty while the original has recorded no inputs.
+     */
+    private Optional<Map<String, Version>> rerunInputs(Build rerun) {
+        List<BuildInput> original = storage.builds().inputs(rerun.rerunOf());
+        Build originalBuild = storage.builds().find(rerun.rerunOf()).orElse(null);
+        if (originalBuild == null || original.isEmpty() && originalBuild.startTime() == null) {
+            return Optional.empty();
+        }
+        List<BuildInput> inputs = original.stream()
+                .map(i -> new BuildInput(i.name(), i.resourceId(), i.versionId(), false))
+                .toList();
+        List<Long> pipes = storage.history().pipesTo(rerun.rerunOf()).stream().map(c -> c.id()).toList();
+        Map<String, Version> versions = versions(rerun, inputs);
+        storage.builds().saveInputs(rerun.id(), inputs, pipes);
+        return Optional.of(versions);
+    }
+
+    private Map<String, Version> versions(Build build, List<BuildInput> inputs) {
+        Map<String, Version> versions = new LinkedHashMap<>();
+        for (BuildInput input : inputs) {
+            versions.put(input.name(), storage.versions().version(input.versionId()).orElseThrow(
+                    () -> new IllegalStateException("version " + input.versionId() + " of input '"
+                            + input.name() + "' of " + build.describe() + " is gone")));
+        }
+        return versions;
+    }
+
+    /**
+     * The inputs of a manually triggered build whose resource was not checked since the build was
+     * created, for which the build waits (Concourse checks the inputs without {@code passed} that are
+     * not pinned); a check of each is requested.
+     */
+    private List<String> uncheckedSinceCreated(Build build, List<InputConfig> inputs) {
+        List<String> waiting = new ArrayList<>();
+        Map<Long, Boolean> checked = new HashMap<>();
+        for (InputConfig input : inputs) {
+            if (!input.passedJobIds().isEmpty() || input.pinned() != null) {
+                continue;
+            }
+            if (!checked.computeIfAbsent(input.resourceId(), id -> starter.checkedSince(id, build.createTime()))) {
+                waiting.add(input.name());
+            }
+        }
+        return waiting;
     }
 
     /**
@@ -145,33 +199,5 @@ final class JobScheduler {
                 .collect(Collectors.toMap(InputConfig::name, i -> i, (a, b) -> a));
         return next.inputs().stream().filter(i -> !i.isResolved())
                 .allMatch(i -> byName.containsKey(i.name()) && byName.get(i.name()).passedJobIds().isEmpty());
-    }
-
-    /**
-     * Concourse's {@code isMaxInFlightReached}: started builds across the job's serial groups (or
-     * the job alone) must stay below the limit, and within serial groups the build must be the
-     * oldest pending one of the group's unpaused jobs.
-     */
-    private boolean maxInFlightReached(Job job, List<Job> jobs, Build build) {
-        int max = job.config().effectiveMaxInFlight();
-        if (max <= 0) {
-            return false;
-        }
-        List<String> groups = job.config().serialGroups();
-        List<Job> group = groups.isEmpty() ? List.of(job)
-                : jobs.stream().filter(j -> !Collections.disjoint(j.config().serialGroups(), groups)).toList();
-        Set<JobRef> refs = group.stream().map(Job::ref).collect(Collectors.toSet());
-        long running = storage.builds().listByStatus(EnumSet.of(BuildStatus.STARTED)).stream()
-                .filter(b -> b.jobRef().map(refs::contains).orElse(false))
-                .count();
-        if (running >= max) {
-            return true;
-        }
-        if (groups.isEmpty()) {
-            return false;
-        }
-        Set<JobRef> unpaused = group.stream().filter(j -> !j.paused()).map(Job::ref).collect(Collectors.toSet());
-        List<Build> pending = pendingBuilds(unpaused);
-        return !pending.isEmpty() && pending.getFirst().id() != build.id();
     }
 }

@@ -34,6 +34,9 @@ public interface Storage extends AutoCloseable {
     /** The read view the scheduler resolves job inputs over. */
     VersionHistory history();
 
+    /** Leases with fencing tokens, for engine nodes that share this store. */
+    LeaseStore leases();
+
     /**
      * Runs {@code work} so that the store calls it makes on this thread happen atomically: all or
      * none, and no other transaction sees a state in between. An exception thrown by {@code work}

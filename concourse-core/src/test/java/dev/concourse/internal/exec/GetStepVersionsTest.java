@@ -50,7 +50,8 @@ class GetStepVersionsTest {
         ResourceTypeImages types = new ResourceTypeImages(ResourceTypeRegistry.withBuiltIns(harness.clock::now), facade);
         ResourceChecker checker = new ResourceChecker(storage, types, facade, harness.runtime, harness.clock);
         env = new ExecEnvironment(harness.runtime, List.of(), harness.clock, harness.executor, Duration.ofSeconds(1),
-                null, PipelineSetter.UNAVAILABLE, new EngineResources(storage, checker, types, facade));
+                null, PipelineSetter.UNAVAILABLE, new EngineResources(storage, checker, types, facade,
+                        dev.concourse.internal.scheduler.ScheduleRequests.NONE));
         storage.teams().createIfAbsent("main");
         Pipeline pipeline = storage.pipelines().save(CI, PipelineLoader.create().load("ci.yml", """
                 resources:

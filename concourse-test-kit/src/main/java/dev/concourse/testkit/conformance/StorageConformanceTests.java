@@ -1315,6 +1315,14 @@ public abstract class StorageConformanceTests {
         }
     }
 
+    @Nested
+    @DisplayName("leases")
+    class LeaseContract extends LeaseStorageContract {
+        LeaseContract() {
+            super(StorageConformanceTests.this::currentStorage);
+        }
+    }
+
     // Fixtures
 
     private Storage currentStorage() {

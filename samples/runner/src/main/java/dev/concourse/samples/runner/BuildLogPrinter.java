@@ -168,14 +168,14 @@ final class BuildLogPrinter implements Flow.Subscriber<SequencedEvent> {
     }
 
     /** Steps with a name (task, get, put, set_pipeline, load_var) get a header; do, try and friends do not. */
-    private static void index(BuildPlan node, Map<String, String> labels) {
+    static void index(BuildPlan node, Map<String, String> labels) {
         if (node.name() != null && !node.name().isEmpty()) {
             labels.put(node.id(), node.kind() + ": " + node.name());
         }
         node.children().forEach(child -> index(child, labels));
     }
 
-    private static Origin originOf(BuildEvent event) {
+    static Origin originOf(BuildEvent event) {
         return switch (event) {
             case BuildEvent.Log e -> e.origin();
             case BuildEvent.Error e -> e.origin();

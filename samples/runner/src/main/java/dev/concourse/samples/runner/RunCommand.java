@@ -42,16 +42,21 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = RunnerVersion.class,
         description = {
-            "Run one job of a pipeline on this machine and stream its build's log.",
-            "The pipeline is set in an in-memory engine (team main, named after the file), the resources the job"
+            "Run a pipeline, or one job of it, on this machine and stream the builds' logs.",
+            "Without --job the whole pipeline runs: its resources are checked, new versions trigger jobs, and"
+                    + " every build's log is printed with a 'JOB/BUILD | ' prefix until no job can make progress;"
+                    + " then why each job is idle is printed. --watch goes on until Ctrl-C.",
+            "The pipeline is set in an engine of its own (team main, named after the file), the resources the job"
                     + " gets are checked (as a manual trigger checks them), the job is triggered and each step's"
-                    + " output follows a header line such as '==> task: unit'. Ctrl-C aborts the build."},
+                    + " output follows a header line such as '==> task: unit'. Ctrl-C aborts the build.",
+            "The engine keeps its state in memory, or with --database in H2 or PostgreSQL, so that the next run"
+                    + " continues from this run's versions and builds."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:the build succeeded",
-            "1:the build failed, or the pipeline is invalid",
-            "2:usage error (an unknown job, say), checking a resource the job gets failed, or the build errored"
-                    + " or was aborted",
+            "0:the build succeeded (without --job: every build did)",
+            "1:the build failed (without --job: one failed, none errored), or the pipeline is invalid",
+            "2:usage error (an unknown job, say), the --database cannot be used, checking a resource the job gets"
+                    + " failed, or the build errored or was aborted (without --job: one did, or is left pending)",
             "3:internal error"})
 final class RunCommand implements Callable<Integer> {
 
@@ -66,8 +71,25 @@ final class RunCommand implements Callable<Integer> {
                     + " -v, -y and -l. Repeatable.")
     private List<String> instanceVars = new ArrayList<>();
 
-    @Option(names = {"-j", "--job"}, required = true, paramLabel = "NAME", description = "The job to run.")
+    @Option(names = {"-j", "--job"}, paramLabel = "NAME",
+            description = "The job to run. Without it, the whole pipeline runs until no job can make progress.")
     private String job;
+
+    @Option(names = "--runtime", paramLabel = "local|runc", defaultValue = "local",
+            description = "Where steps run: local (processes of this machine, no isolation; the default) or runc"
+                    + " (Linux containers; needs root, runc and tini; images from image_resource, rootfs_uri or"
+                    + " local-image).")
+    private LocalEngine.RuntimeKind runtimeKind = LocalEngine.RuntimeKind.local;
+
+    @Option(names = {"-w", "--watch"},
+            description = "Run the whole pipeline on and on (periodic checks, new versions) until Ctrl-C.")
+    private boolean watch;
+
+    @Option(names = {"-d", "--database"}, paramLabel = "JDBC-URL",
+            description = "Keep the engine's state (pipelines, versions, builds and their logs) in this database:"
+                    + " an H2 file such as jdbc:h2:file:./.concourse/state, or PostgreSQL such as"
+                    + " jdbc:postgresql://localhost/concourse?user=ci. Without it, state lives in memory.")
+    private String database;
 
     @Parameters(paramLabel = "PIPELINE", description = "The pipeline config: YAML, or JSON when it ends in .json.")
     private Path pipeline;
@@ -95,6 +117,13 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         PipelineConfig config = loaded.config().orElseThrow();
+        if (job == null) {
+            PipelineRef whole = new PipelineRef(Team.MAIN, pipelineName(pipeline), flags.instanceVars());
+            return runPipeline(whole, config, out, err);
+        }
+        if (watch) {
+            throw new ParameterException(spec.commandLine(), "--watch runs the whole pipeline; leave out --job");
+        }
         List<String> jobs = config.jobs().stream().map(JobConfig::name).toList();
         if (!jobs.contains(job)) {
             throw new ParameterException(spec.commandLine(), "unknown job '" + job + "': " + loaded.source()
@@ -103,7 +132,11 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineRef ref = new PipelineRef(Team.MAIN, pipelineName(pipeline), flags.instanceVars());
 
-        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(err)) {
+        LocalEngine started = startEngine(err);
+        if (started == null) {
+            return 2;
+        }
+        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = started) {
             PipelineEngine engine = local.engine();
             Build build;
             try {
@@ -131,6 +164,41 @@ final class RunCommand implements Callable<Integer> {
                 case FAILED -> 1;
                 default -> 2;
             };
+        }
+    }
+
+    /**
+     * The engine for this command, in memory or on the {@code --database}; null after saying why
+     * the database cannot be used.
+     */
+    private LocalEngine startEngine(PrintWriter err) {
+        try {
+            return LocalEngine.start(database, runtimeKind, err);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IllegalStateException e) {
+            err.println("concourse-runner: cannot use the database " + database + ": " + e.getMessage());
+            err.flush();
+            return null;
+        }
+    }
+
+    private int runPipeline(PipelineRef ref, PipelineConfig config, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
+        LocalEngine started = startEngine(err);
+        if (started == null) {
+            return 2;
+        }
+        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = started) {
+            PipelineRun run = new PipelineRun(local.engine(), ref, out, err);
+            shutdown.abortOnShutdown("the builds of pipeline " + ref, run::stop);
+            try {
+                return run.run(config, watch);
+            } catch (ConcourseException e) {
+                err.println("concourse-runner: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
         }
     }
 

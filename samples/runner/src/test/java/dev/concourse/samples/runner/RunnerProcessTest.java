@@ -162,6 +162,35 @@ class RunnerProcessTest {
         assertAbortedAndCleanedUp(runner);
     }
 
+    @Test
+    void watchKeepsThePipelineRunningAfterItWentIdleUntilSigterm() throws Exception {
+        Files.writeString(dir.resolve("watched.yml"), """
+                resources:
+                - name: source
+                  type: mock
+                  source: {initial_version: v1}
+                jobs:
+                - name: unit
+                  plan:
+                  - get: source
+                    trigger: true
+                  - task: test
+                    config: {platform: linux, run: {path: sh, args: [-c, "echo testing"]}}
+                """);
+        Runner runner = new Runner("run", "--watch", dir.resolve("watched.yml").toString());
+        runner.awaitOut("==> 1 build: 1 succeeded");
+
+        assertThat(runner.process.isAlive()).as("--watch keeps running when idle").isTrue();
+        signal(runner, "TERM");
+
+        assertThat(runner.exitCode()).isEqualTo(143);
+        assertThat(runner.out()).contains("unit/1 | testing\n", "==> main/watched/unit #1 succeeded\n",
+                "==> idle: no job can make progress\n");
+        assertThat(runner.err()).contains("concourse-runner: interrupted; aborting the builds of pipeline"
+                + " main/watched");
+        assertNothingLeftBehind();
+    }
+
     private static void signal(Runner runner, String signal) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(runner.process.pid())).start();
         assertThat(kill.waitFor()).as("kill -%s", signal).isZero();

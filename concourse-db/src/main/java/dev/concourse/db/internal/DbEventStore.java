@@ -1,0 +1,173 @@
+package dev.concourse.db.internal;
+
+import dev.concourse.spi.storage.BuildEventStore;
+import dev.concourse.spi.storage.StoredEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.hibernate.Session;
+
+/**
+ * Build event logs in {@code concourse_build_event}, one row per event keyed by build and
+ * sequence. Appends made inside a transaction join it; the others go through {@link EventWriter},
+ * which commits the appends of many builds together.
+ */
+final class DbEventStore implements BuildEventStore {
+    private final Db db;
+    private final EventWriter writer;
+
+    DbEventStore(Db db, EventWriter writer) {
+        this.db = db;
+        this.writer = writer;
+    }
+
+    @Override
+    public void append(long buildId, List<StoredEvent> events) {
+        List<StoredEvent> batch = prepare(buildId, events);
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (db.inTransaction()) {
+            db.write(session -> {
+                insert(session, buildId, batch);
+                return null;
+            });
+        } else {
+            writer.append(buildId, batch);
+        }
+    }
+
+    /** Checks sizes and sequences and sanitizes the text; the batch as it will be stored. */
+    static List<StoredEvent> prepare(long buildId, List<StoredEvent> events) {
+        Objects.requireNonNull(events, "events");
+        List<StoredEvent> batch = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            StoredEvent event = events.get(i);
+            if (i > 0 && event.sequence() != events.get(i - 1).sequence() + 1) {
+                throw new IllegalArgumentException("events for build " + buildId + " have a gap: sequence "
+                        + event.sequence() + " follows " + events.get(i - 1).sequence());
+            }
+            Limits.check("event " + event.sequence() + " of build " + buildId + " (split long output into"
+                    + " smaller log chunks)", event.json(), Limits.EVENT);
+            Limits.check("type of event " + event.sequence() + " of build " + buildId, event.type(),
+                    Limits.EVENT_TYPE);
+            batch.add(new StoredEvent(event.sequence(), EventText.sanitize(event.type()),
+                    EventText.sanitize(event.json())));
+        }
+        return batch;
+    }
+
+    /**
+     * Inserts a batch in the session's transaction, after checking it continues the log.
+     *
+     * @throws IllegalArgumentException if the build does not exist or the batch does not continue its log
+     */
+    static void insert(Session session, long buildId, List<StoredEvent> batch) {
+        if (!Sql.exists(session, "SELECT 1 FROM concourse_build WHERE id = ?", buildId)) {
+            throw new IllegalArgumentException("there is no build with id " + buildId + " to append events to");
+        }
+        long last = Sql.queryLong(session, "SELECT MAX(seq) FROM concourse_build_event WHERE build_id = ?", buildId);
+        requireContinues(buildId, last, batch);
+        session.doWork(connection -> insertRows(connection, buildId, batch));
+    }
+
+    static void requireContinues(long buildId, long last, List<StoredEvent> batch) {
+        long first = batch.getFirst().sequence();
+        if (first != last + 1) {
+            throw new IllegalArgumentException("events for build " + buildId + " must continue its log at sequence "
+                    + (last + 1) + ", not " + first);
+        }
+    }
+
+    static void insertRows(Connection connection, long buildId, List<StoredEvent> batch) throws SQLException {
+        insertRows(connection, List.of(new Rows(buildId, batch)));
+    }
+
+    /** Events of one build to insert. */
+    record Rows(long buildId, List<StoredEvent> events) {
+    }
+
+    /** How many rows one INSERT statement carries: multi-row inserts cost far less per row. */
+    private static final int ROWS_PER_STATEMENT = 250;
+
+    /** Inserts the rows with multi-row INSERT statements. */
+    static void insertRows(Connection connection, List<Rows> rows) throws SQLException {
+        List<long[]> keys = new ArrayList<>();
+        List<StoredEvent> events = new ArrayList<>();
+        for (Rows r : rows) {
+            for (StoredEvent event : r.events()) {
+                keys.add(new long[] {r.buildId()});
+                events.add(event);
+            }
+        }
+        int done = 0;
+        PreparedStatement full = null;
+        try {
+            while (done < events.size()) {
+                int count = Math.min(ROWS_PER_STATEMENT, events.size() - done);
+                PreparedStatement statement;
+                if (count == ROWS_PER_STATEMENT) {
+                    if (full == null) {
+                        full = connection.prepareStatement(insertSql(count));
+                    }
+                    statement = full;
+                } else {
+                    statement = connection.prepareStatement(insertSql(count));
+                }
+                try {
+                    int p = 1;
+                    for (int i = done; i < done + count; i++) {
+                        StoredEvent event = events.get(i);
+                        statement.setLong(p++, keys.get(i)[0]);
+                        statement.setLong(p++, event.sequence());
+                        statement.setString(p++, event.type());
+                        statement.setString(p++, event.json());
+                    }
+                    statement.executeUpdate();
+                } finally {
+                    if (statement != full) {
+                        statement.close();
+                    }
+                }
+                done += count;
+            }
+        } finally {
+            if (full != null) {
+                full.close();
+            }
+        }
+    }
+
+    private static String insertSql(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO concourse_build_event (build_id, seq, event_type, payload)"
+                + " VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+        }
+        return sql.toString();
+    }
+
+    @Override
+    public List<StoredEvent> read(long buildId, long fromSequence, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return db.read(session -> Sql.query(session, "SELECT seq, event_type, payload FROM concourse_build_event"
+                + " WHERE build_id = ? AND seq >= ? ORDER BY seq LIMIT ?",
+                rs -> new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3)), buildId, fromSequence, limit));
+    }
+
+    @Override
+    public long lastSequence(long buildId) {
+        return db.read(session -> Sql.queryLong(session, "SELECT MAX(seq) FROM concourse_build_event"
+                + " WHERE build_id = ?", buildId));
+    }
+
+    @Override
+    public void deleteEvents(long buildId) {
+        db.write(session -> Sql.update(session, "DELETE FROM concourse_build_event WHERE build_id = ?", buildId));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.concourse.samples.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.concourse.Build;
+import dev.concourse.BuildStatus;
+import dev.concourse.Job;
+import dev.concourse.PipelineRef;
+import dev.concourse.db.JpaStorage;
+import dev.concourse.spi.storage.BuildInput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run --database}: a second run continues from the versions and builds of the first. */
+class RunWithDatabaseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecondRunOnTheSameH2FileContinuesFromTheFirstsVersionsAndBuilds() throws IOException {
+        Path pipeline = dir.resolve("fetch.yml");
+        Files.writeString(pipeline, """
+                resources:
+                - name: repo
+                  type: mock
+                  source: {initial_version: "1"}
+                jobs:
+                - name: show
+                  plan:
+                  - get: repo
+                  - task: cat
+                    config:
+                      platform: linux
+                      inputs: [{name: repo}]
+                      run: {path: cat, args: [repo/version]}
+                """);
+        String url = "jdbc:h2:file:" + dir.resolve(".concourse/state");
+
+        CliRun first = CliRun.of("run", pipeline.toString(), "--job", "show", "--database", url);
+        CliRun second = CliRun.of("run", pipeline.toString(), "--job", "show", "--database", url);
+
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        // Creating the schema says nothing on stdout or stderr: they are the build's.
+        assertThat(first.outLines()).containsExactly(
+                "==> get: repo",
+                "==> task: cat",
+                "1",
+                "==> main/fetch/show #1 succeeded");
+        assertThat(first.err()).isEmpty();
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.outLines()).containsExactly(
+                "==> get: repo",
+                "==> task: cat",
+                "1",
+                "==> main/fetch/show #2 succeeded");
+        assertThat(Files.exists(dir.resolve(".concourse/state.mv.db"))).isTrue();
+
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        try (HikariDataSource dataSource = new HikariDataSource(config);
+                JpaStorage storage = JpaStorage.builder().dataSource(dataSource).build()) {
+            Job job = storage.pipelines().job(PipelineRef.main("fetch").job("show")).orElseThrow();
+            List<Build> builds = storage.builds().listForJob(job.id(), 10);
+            assertThat(builds).extracting(Build::name).containsExactly("2", "1");
+            assertThat(builds).extracting(Build::status).containsOnly(BuildStatus.SUCCEEDED);
+            // Both builds got the one version the first run's check saved: the second found it stored.
+            List<BuildInput> firstInputs = storage.builds().inputs(builds.get(1).id());
+            List<BuildInput> secondInputs = storage.builds().inputs(builds.get(0).id());
+            assertThat(firstInputs).hasSize(1);
+            assertThat(secondInputs).extracting(BuildInput::versionId)
+                    .containsExactly(firstInputs.getFirst().versionId());
+            assertThat(storage.events().lastSequence(builds.get(0).id())).isPositive();
+        }
+    }
+
+    @Test
+    void aDatabaseUrlThatIsNotH2OrPostgresqlIsAUsageError() throws IOException {
+        Path pipeline = dir.resolve("p.yml");
+        Files.writeString(pipeline, """
+                jobs:
+                - name: j
+                  plan:
+                  - task: t
+                    config: {platform: linux, run: {path: "true"}}
+                """);
+
+        CliRun run = CliRun.of("run", pipeline.toString(), "--job", "j", "--database", "jdbc:mysql://x/y");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--database takes a JDBC URL of H2 or PostgreSQL");
+    }
+}
