@@ -5,6 +5,7 @@ import dev.concourse.BuildStatus;
 import dev.concourse.JobRef;
 import dev.concourse.PipelineEngine;
 import dev.concourse.PipelineRef;
+import dev.concourse.benchmarks.CpuTime;
 import dev.concourse.vars.StaticVariables;
 import java.io.IOException;
 import java.time.Duration;

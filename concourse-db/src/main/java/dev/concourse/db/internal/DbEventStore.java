@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import org.hibernate.Session;
@@ -32,7 +34,7 @@ final class DbEventStore implements BuildEventStore {
         }
         if (db.inTransaction()) {
             db.write(session -> {
-                insert(session, buildId, batch);
+                insert(session, db.dialect(), buildId, batch);
                 return null;
             });
         } else {
@@ -65,13 +67,37 @@ final class DbEventStore implements BuildEventStore {
      *
      * @throws IllegalArgumentException if the build does not exist or the batch does not continue its log
      */
-    static void insert(Session session, long buildId, List<StoredEvent> batch) {
+    static void insert(Session session, Db.Dialect dialect, long buildId, List<StoredEvent> batch) {
         if (!Sql.exists(session, "SELECT 1 FROM concourse_build WHERE id = ?", buildId)) {
             throw new IllegalArgumentException("there is no build with id " + buildId + " to append events to");
         }
         long last = Sql.queryLong(session, "SELECT MAX(seq) FROM concourse_build_event WHERE build_id = ?", buildId);
         requireContinues(buildId, last, batch);
         session.doWork(connection -> insertRows(connection, buildId, batch));
+        notifyAppended(session, dialect, List.of(buildId));
+    }
+
+    /** The channel on which PostgreSQL tells every node's {@code BuildEventFeed} about new events. */
+    public static final String CHANNEL = "concourse_events";
+
+    /**
+     * Tells the other nodes that these builds' logs grew, with their ids only (PostgreSQL sends a
+     * NOTIFY when the transaction commits, and not at all if it rolls back). Nothing on H2, which
+     * serves one node.
+     */
+    static void notifyAppended(Session session, Db.Dialect dialect, Collection<Long> buildIds) {
+        if (buildIds.isEmpty() || dialect != Db.Dialect.POSTGRESQL) {
+            return;
+        }
+        session.doWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+                for (long id : new LinkedHashSet<>(buildIds)) {
+                    statement.setString(1, CHANNEL);
+                    statement.setString(2, Long.toString(id));
+                    statement.executeQuery().close();
+                }
+            }
+        });
     }
 
     static void requireContinues(long buildId, long last, List<StoredEvent> batch) {

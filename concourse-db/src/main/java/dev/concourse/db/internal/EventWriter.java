@@ -125,6 +125,8 @@ final class EventWriter implements AutoCloseable {
                     accepted.add(p);
                 }
                 session.doWork(connection -> DbEventStore.insertRows(connection, valid));
+                DbEventStore.notifyAppended(session, db.dialect(),
+                        valid.stream().map(DbEventStore.Rows::buildId).toList());
                 return null;
             });
             accepted.forEach(p -> p.done().complete(null));
@@ -155,7 +157,7 @@ final class EventWriter implements AutoCloseable {
     private void storeAlone(Pending p) {
         try {
             db.unlocked(session -> {
-                DbEventStore.insert(session, p.buildId(), p.events());
+                DbEventStore.insert(session, db.dialect(), p.buildId(), p.events());
                 return null;
             });
             p.done().complete(null);

@@ -8,9 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The runtime kit against runc containers of a busybox root file system. */
+@ExtendWith(LeftoverCleanup.class)
 class RuncContainerRuntimeConformanceTest extends ContainerRuntimeConformanceTests {
     @TempDir
     Path state;

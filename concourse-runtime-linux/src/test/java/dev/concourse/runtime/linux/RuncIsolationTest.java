@@ -24,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What an unprivileged container must not be able to do, and what a privileged one may. */
+@ExtendWith(LeftoverCleanup.class)
 class RuncIsolationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

@@ -23,9 +23,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Engine restarts (re-attaching to running and finished processes) and garbage collection. */
+@ExtendWith(LeftoverCleanup.class)
 class RuncLifecycleTest {
     @TempDir
     Path work;

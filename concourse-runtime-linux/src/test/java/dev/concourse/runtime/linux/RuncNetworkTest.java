@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * removed after each test): each has its address, host name and resolver, and they reach each
  * other through the bridge.
  */
+@ExtendWith(LeftoverCleanup.class)
 class RuncNetworkTest {
     @TempDir
     Path work;

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code local-image}) whose check, in and out scripts run in containers, tasks with a
  * {@code rootfs_uri} image passing artifacts, and a task killed by its memory limit.
  */
+@ExtendWith(LeftoverCleanup.class)
 class RuncPipelineTest {
     private static final PipelineRef CI = PipelineRef.main("ci");
 

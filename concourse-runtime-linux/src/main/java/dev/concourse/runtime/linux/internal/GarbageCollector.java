@@ -24,7 +24,7 @@ final class GarbageCollector {
         Set<Path> layers = new HashSet<>();
         Set<String> liveRuncIds = new HashSet<>();
         int containers = 0;
-        for (String handle : RuncWorker.list(worker.containersDir())) {
+        for (String handle : Names.list(worker.containersDir())) {
             ContainerLayout layout = new ContainerLayout(worker.containersDir().resolve(handle));
             var stored = new StateFile(layout.state()).read();
             if (stored.isEmpty()) {
@@ -48,7 +48,7 @@ final class GarbageCollector {
         }
 
         int runcContainers = 0;
-        for (String runcId : RuncWorker.list(worker.runcRoot())) {
+        for (String runcId : Names.list(worker.runcRoot())) {
             int dot = runcId.lastIndexOf('.');
             String handle = dot > 0 ? runcId.substring(0, dot) : runcId;
             if (handles.contains(handle) && liveRuncIds.contains(runcId)) {
@@ -81,7 +81,7 @@ final class GarbageCollector {
         }
 
         int volumes = 0;
-        for (String handle : RuncWorker.list(worker.volumesDir())) {
+        for (String handle : Names.list(worker.volumesDir())) {
             Path directory = worker.volumesDir().resolve(handle);
             if (!Files.exists(directory.resolve("state.properties"))) {
                 try {

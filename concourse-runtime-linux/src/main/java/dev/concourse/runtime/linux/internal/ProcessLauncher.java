@@ -11,9 +11,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Starts a process's supervisor: a {@code sh} in its own session (so it outlives the engine) that
- * holds the output FIFOs open, runs {@code runc run --keep} of the process's bundle, notes an OOM
- * kill from the cgroup, deletes the runc container and writes the exit status to the {@code exit}
- * file, atomically. The process runs under the init binary (tini) as PID 1 of its own PID
+ * holds the output FIFOs open, runs {@code runc run} of the process's bundle and writes the exit
+ * status to the {@code exit} file, atomically. With a memory limit it runs {@code runc run --keep}
+ * instead, notes an OOM kill from the cgroup, then deletes the runc container (one more runc
+ * call, so only then). The process runs under the init binary (tini) as PID 1 of its own PID
  * namespace: signals reach it, zombies are reaped, and when it exits the kernel ends whatever it
  * left running in the background, so its output ends with it.
  */
@@ -22,11 +23,17 @@ final class ProcessLauncher {
             d=$1 runc=$2 root=$3 id=$4 input=$5 oom=$6
             exec 3<>"$d/stdout" 4<>"$d/stderr"
             if [ "$input" = pipe ]; then input="$d/stdin"; fi
-            "$runc" --root "$root" --log "$d/runc.log" run --keep --bundle "$d" --pid-file "$d/pid" "$id" \
-                <"$input" >"$d/stdout" 2>"$d/stderr" 3>&- 4>&-
-            status=$?
-            if [ -n "$oom" ] && grep -qs '^oom_kill [1-9]' "$oom"; then : >"$d/oom"; fi
-            "$runc" --root "$root" --log "$d/runc.log" delete --force "$id" </dev/null >/dev/null 2>&1 3>&- 4>&-
+            if [ -z "$oom" ]; then
+              "$runc" --root "$root" --log "$d/runc.log" run --bundle "$d" --pid-file "$d/pid" "$id" \
+                  <"$input" >"$d/stdout" 2>"$d/stderr" 3>&- 4>&-
+              status=$?
+            else
+              "$runc" --root "$root" --log "$d/runc.log" run --keep --bundle "$d" --pid-file "$d/pid" "$id" \
+                  <"$input" >"$d/stdout" 2>"$d/stderr" 3>&- 4>&-
+              status=$?
+              if grep -qs '^oom_kill [1-9]' "$oom"; then : >"$d/oom"; fi
+              "$runc" --root "$root" --log "$d/runc.log" delete --force "$id" </dev/null >/dev/null 2>&1 3>&- 4>&-
+            fi
             echo "$status" >"$d/exit.tmp" && mv "$d/exit.tmp" "$d/exit"
             """;
 

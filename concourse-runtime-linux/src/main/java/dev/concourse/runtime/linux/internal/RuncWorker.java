@@ -44,8 +44,7 @@ import java.util.stream.Stream;
  */
 public final class RuncWorker implements Worker {
     static final String INIT_PATH = "/dev/.concourse-init";
-    private static final Pattern HANDLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Duration DESTROY_WAIT = Duration.ofSeconds(15);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Searchable by the unprivileged range, which runc's bind mounts need, but not listable. */
@@ -57,7 +56,7 @@ public final class RuncWorker implements Worker {
     private final Mounts mounts;
     private final Images images;
     private final Cgroups cgroups;
-    private final ProcessLauncher launcher;
+    private final ProcessStarter starter;
     private final Path containersDir;
     private final Path volumesDir;
     private final Path runcRoot;
@@ -78,7 +77,7 @@ public final class RuncWorker implements Worker {
         this.runcRoot = base.resolve("runc");
         this.images = new Images(base.resolve("images"), idMap, commands);
         this.cgroups = new Cgroups(settings.cgroupRoot());
-        this.launcher = new ProcessLauncher(settings.runc(), runcRoot, START_TIMEOUT);
+        ProcessLauncher launcher = new ProcessLauncher(settings.runc(), runcRoot, START_TIMEOUT);
         try {
             for (Path dir : List.of(containersDir, volumesDir, runcRoot, base.resolve("images"))) {
                 Files.createDirectories(dir);
@@ -86,8 +85,9 @@ public final class RuncWorker implements Worker {
             for (Path dir : List.of(base, containersDir, volumesDir, base.resolve("images"))) {
                 Posix.chmod(dir.toString(), SEARCH_ONLY);
             }
-            checkSearchable(base.getParent());
+            Names.checkSearchable(base.getParent());
             this.bridge = settings.network() == null ? null : BridgeNetwork.open(settings.network(), base);
+            this.starter = new ProcessStarter(this, settings, launcher);
         } catch (IOException e) {
             throw new RuntimeOperationException("cannot set up the runc runtime's directory " + base + ": "
                     + e.getMessage(), e);
@@ -123,7 +123,7 @@ public final class RuncWorker implements Worker {
 
     @Override
     public Container createContainer(ContainerSpec spec) {
-        String handle = handleFor(spec.handle(), "container");
+        String handle = Names.handleFor(spec.handle(), "container");
         ContainerLayout layout = new ContainerLayout(containersDir.resolve(handle));
         gcLock.readLock().lock();
         try {
@@ -153,11 +153,11 @@ public final class RuncWorker implements Worker {
                         Trees.shiftOwners(volume.data(), idMap);
                     }
                     mountSettings.add(new ContainerSettings.MountSetting(volume.handle(), volume.data().toString(),
-                            normalize(mount.path()), mount.readOnly()));
+                            Names.normalize(mount.path()), mount.readOnly()));
                 }
-                String workingDir = spec.workingDir() == null ? "/" : normalize(spec.workingDir());
+                String workingDir = spec.workingDir() == null ? "/" : Names.normalize(spec.workingDir());
                 mounts.overlay(lower, layout.upper(), layout.work(), layout.rootfs());
-                String hostname = hostnameFor(handle);
+                String hostname = Names.hostnameFor(handle);
                 if (bridge != null) {
                     hostname = bridge.setUp(handle, BridgeNetwork.hostnameFor(handle)).hostname();
                 }
@@ -193,7 +193,7 @@ public final class RuncWorker implements Worker {
     }
 
     Optional<RuncContainer> findRuncContainer(String handle) {
-        if (handle == null || !HANDLE.matcher(handle).matches()) {
+        if (handle == null || !Names.isHandle(handle)) {
             return Optional.empty();
         }
         return Optional.ofNullable(containers.computeIfAbsent(handle, h -> {
@@ -206,7 +206,7 @@ public final class RuncWorker implements Worker {
     @Override
     public List<Container> containers() {
         List<Container> result = new ArrayList<>();
-        for (String handle : list(containersDir)) {
+        for (String handle : Names.list(containersDir)) {
             findContainer(handle).ifPresent(result::add);
         }
         return result;
@@ -223,85 +223,10 @@ public final class RuncWorker implements Worker {
     RuncProcess start(RuncContainer container, ProcessSpec spec, ProcessIO io) {
         gcLock.readLock().lock();
         try {
-            return startLocked(container, spec, io);
+            return starter.start(container, spec, io);
         } finally {
             gcLock.readLock().unlock();
         }
-    }
-
-    private RuncProcess startLocked(RuncContainer container, ProcessSpec spec, ProcessIO io) {
-        ContainerSettings cs = container.settings();
-        ContainerLayout layout = container.layout();
-        String what = "process '" + spec.id() + "' in container " + container.handle();
-        Map<String, Path> mountMap = new LinkedHashMap<>();
-        cs.mounts().forEach(m -> mountMap.put(m.path(), Path.of(m.source())));
-        ContainerFiles files = new ContainerFiles(layout.rootfs(), mountMap);
-        Users.User user = Users.resolve(files, spec.user() != null ? spec.user() : cs.user(), what);
-
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", DEFAULT_PATH);
-        env.put("HOME", user.home());
-        env.putAll(cs.env());
-        env.putAll(spec.env());
-        String cwd = spec.dir() == null ? cs.workingDir()
-                : spec.dir().startsWith("/") ? normalize(spec.dir()) : normalize(cs.workingDir() + "/" + spec.dir());
-        checkExecutable(files, spec.path(), cwd, env.get("PATH"), what);
-
-        ProcessDirectory directory = new ProcessDirectory(layout.processes().resolve(ProcessDirectory.dirName(spec.id())));
-        String runcId = RuncContainer.newRuncId(container.handle());
-        try {
-            Trees.delete(directory.path());
-            Files.createDirectories(directory.path());
-            List<String> args = new ArrayList<>(List.of(INIT_PATH, "--", spec.path()));
-            args.addAll(spec.args());
-            List<OciConfig.Bind> binds = new ArrayList<>();
-            binds.add(new OciConfig.Bind(settings.initBinary().toString(), INIT_PATH, true));
-            cs.mounts().forEach(m -> binds.add(new OciConfig.Bind(m.source(), m.path(), m.readOnly())));
-            String netns = null;
-            if (cs.networked()) {
-                ContainerNetwork network = networkOf(container.handle(), what);
-                netns = network.namespacePath().toString();
-                binds.add(new OciConfig.Bind(network.hostsFile().toString(), "/etc/hosts", true));
-                binds.add(new OciConfig.Bind(network.resolvConfFile().toString(), "/etc/resolv.conf", true));
-                binds.add(new OciConfig.Bind(network.hostnameFile().toString(), "/etc/hostname", true));
-            }
-            List<String> envList = new ArrayList<>();
-            env.forEach((k, v) -> envList.add(k + "=" + v));
-            String config = OciConfig.json(new OciConfig.Spec(layout.rootfs().toString(), args, envList, cwd,
-                    user.uid(), user.gid(), cs.hostname(), binds, cs.privileged(), idMap, netns,
-                    Cgroups.pathOf(runcId), cs.memoryBytes(), cs.cpuShares()));
-            Files.writeString(directory.path().resolve("config.json"), config, StandardCharsets.UTF_8);
-            directory.write("id", spec.id());
-            directory.write("runc-id", runcId);
-            Posix.mkfifo(directory.stdout().toString(), 0600);
-            Posix.mkfifo(directory.stderr().toString(), 0600);
-            if (io.stdin() != null) {
-                Posix.mkfifo(directory.stdin().toString(), 0600);
-            }
-        } catch (IOException e) {
-            throw new RuntimeOperationException("cannot prepare " + what + ": " + e.getMessage(), e);
-        }
-        Path oomFile = cs.memoryBytes() == null ? null : cgroups.oomFile(runcId);
-        Process supervisor = launcher.spawn(directory, runcId, io.stdin() != null, oomFile, what);
-        RuncProcess process = RuncProcess.follow(spec.id(), directory, cs.memoryLimitText(), signaller(directory),
-                drainTimeout(), io, supervisor.onExit());
-        try {
-            launcher.awaitStart(directory, supervisor, what);
-        } catch (RuntimeOperationException e) {
-            process.detach();
-            throw e;
-        }
-        return process;
-    }
-
-    private ContainerNetwork networkOf(String handle, String what) {
-        if (bridge == null) {
-            throw new RuntimeOperationException("cannot start " + what + ": the container was created with a network"
-                    + " and this runtime has none; configure the same NetworkSettings as the instance that created it");
-        }
-        return bridge.find(handle).orElseThrow(() -> new RuntimeOperationException("cannot start " + what
-                + ": its network is gone (no address lease on bridge " + bridge.settings().bridgeName()
-                + "); destroy the container and create it again"));
     }
 
     /** Removes the bridge, its rules and every container's network (uninstalling; tests). */
@@ -378,7 +303,7 @@ public final class RuncWorker implements Worker {
 
     @Override
     public Volume createVolume(VolumeSpec spec) {
-        String handle = handleFor(spec.handle(), "volume");
+        String handle = Names.handleFor(spec.handle(), "volume");
         Path directory = volumesDir.resolve(handle);
         gcLock.readLock().lock();
         try {
@@ -432,7 +357,7 @@ public final class RuncWorker implements Worker {
     }
 
     private Optional<RuncVolume> findRuncVolume(String handle) {
-        if (handle == null || !HANDLE.matcher(handle).matches()) {
+        if (handle == null || !Names.isHandle(handle)) {
             return Optional.empty();
         }
         return Optional.ofNullable(volumes.computeIfAbsent(handle, h -> {
@@ -445,7 +370,7 @@ public final class RuncWorker implements Worker {
     @Override
     public List<Volume> volumes() {
         List<Volume> result = new ArrayList<>();
-        for (String handle : list(volumesDir)) {
+        for (String handle : Names.list(volumesDir)) {
             findVolume(handle).ifPresent(result::add);
         }
         return result;
@@ -554,75 +479,6 @@ public final class RuncWorker implements Worker {
                 + ": the runc runtime needs an image (a raw:///path rootfs or an image volume)");
     }
 
-    private void checkExecutable(ContainerFiles files, String path, String cwd, String pathVariable, String what) {
-        List<String> candidates = new ArrayList<>();
-        if (path.startsWith("/")) {
-            candidates.add(path);
-        } else if (path.contains("/")) {
-            candidates.add(normalize(cwd + "/" + path));
-        } else {
-            for (String dir : (pathVariable == null ? DEFAULT_PATH : pathVariable).split(":")) {
-                if (!dir.isEmpty()) {
-                    candidates.add(normalize((dir.startsWith("/") ? dir : cwd + "/" + dir) + "/" + path));
-                }
-            }
-        }
-        for (String candidate : candidates) {
-            if (files.isExecutable(candidate)) {
-                return;
-            }
-        }
-        throw new RuntimeOperationException("cannot start " + what + ": no executable '" + path + "' in the container"
-                + " (looked at " + String.join(", ", candidates) + ")");
-    }
-
-    /** Unprivileged containers reach their root file system and volumes only if every parent is searchable. */
-    private static void checkSearchable(Path dir) {
-        for (Path p = dir; p != null; p = p.getParent()) {
-            int[] stat = Posix.lstat(p.toString());
-            if ((stat[2] & 01) == 0) {
-                throw new RuntimeOperationException("the runc runtime's base directory is inside " + p + ", which "
-                        + "others cannot search (mode " + Integer.toOctalString(stat[2] & 07777) + "); unprivileged "
-                        + "containers could not reach their files: chmod o+x " + p + " or choose another directory");
-            }
-        }
-    }
-
-    static String normalize(String absolutePath) {
-        List<String> parts = new ArrayList<>();
-        for (String part : absolutePath.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!parts.isEmpty()) {
-                    parts.removeLast();
-                }
-            } else {
-                parts.add(part);
-            }
-        }
-        return "/" + String.join("/", parts);
-    }
-
-    private static String hostnameFor(String handle) {
-        String name = handle.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-        name = name.length() > 63 ? name.substring(0, 63) : name;
-        name = name.replaceAll("^-+", "").replaceAll("-+$", "");
-        return name.isEmpty() ? "container" : name;
-    }
-
-    private static String handleFor(String requested, String kind) {
-        if (requested == null) {
-            return UUID.randomUUID().toString();
-        }
-        if (!HANDLE.matcher(requested).matches()) {
-            throw new RuntimeOperationException("invalid " + kind + " handle '" + requested + "': use 1 to 128 letters,"
-                    + " digits, '.', '_' or '-', starting with a letter or digit");
-        }
-        return requested;
-    }
-
     private void claim(Path directory, String kind, String handle) {
         try {
             Files.createDirectory(directory);
@@ -635,11 +491,4 @@ public final class RuncWorker implements Worker {
         }
     }
 
-    static List<String> list(Path dir) {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new RuntimeOperationException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-    }
 }

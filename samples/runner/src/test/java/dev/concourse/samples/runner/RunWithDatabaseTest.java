@@ -80,6 +80,59 @@ class RunWithDatabaseTest {
     }
 
     @Test
+    void theWholePipelineRunsOnceThroughPassedConstraintsAndASecondRunFindsNothingNewToDo() throws IOException {
+        Path pipeline = dir.resolve("fan.yml");
+        Files.writeString(pipeline, """
+                resources:
+                - name: source
+                  type: mock
+                  source: {initial_version: v1}
+                - name: artifact
+                  type: mock
+                  source: {no_initial_version: true}
+                jobs:
+                - name: build
+                  plan:
+                  - get: source
+                    trigger: true
+                  - put: artifact
+                    params: {version: a1}
+                - name: unit
+                  plan:
+                  - get: artifact
+                    trigger: true
+                    passed: [build]
+                - name: ship
+                  plan:
+                  - get: artifact
+                    trigger: true
+                    passed: [unit]
+                  - task: ship
+                    config:
+                      platform: linux
+                      inputs: [{name: artifact}]
+                      run: {path: sh, args: [-c, "echo shipping $(cat artifact/version)"]}
+                """);
+        String url = "jdbc:h2:file:" + dir.resolve("state");
+
+        CliRun first = CliRun.of("run", pipeline.toString(), "--database", url);
+        CliRun second = CliRun.of("run", pipeline.toString(), "--database", url);
+
+        assertThat(first.exitCode()).as("out: %s err: %s", first.out(), first.err()).isZero();
+        assertThat(first.outLines()).containsSubsequence("==> main/fan/build #1 succeeded",
+                "==> main/fan/unit #1 succeeded", "ship/1 | shipping a1", "==> main/fan/ship #1 succeeded",
+                "==> 3 builds: 3 succeeded");
+        // The versions and the builds that used them were kept: nothing is new, so nothing runs again.
+        assertThat(second.exitCode()).as("out: %s err: %s", second.out(), second.err()).isZero();
+        assertThat(second.outLines()).containsExactly(
+                "==> idle: no job can make progress",
+                "==> build: waiting for a new version of 'source' (its builds used the current ones)",
+                "==> unit: waiting for a new version of 'artifact' (its builds used the current ones)",
+                "==> ship: waiting for a new version of 'artifact' (its builds used the current ones)",
+                "==> no build ran");
+    }
+
+    @Test
     void aDatabaseUrlThatIsNotH2OrPostgresqlIsAUsageError() throws IOException {
         Path pipeline = dir.resolve("p.yml");
         Files.writeString(pipeline, """

@@ -332,8 +332,8 @@ class BridgeNetworkTest {
     @Test
     void aBridgeWithAnotherSubnetIsRefused() {
         open(settings());
-        assertThatThrownBy(() -> BridgeNetwork.open(settings().withSubnet("10.213.9.0/24"), state.resolve("elsewhere")))
+        assertThatThrownBy(() -> BridgeNetwork.open(settings().withSubnet("10.213.11.0/24"), state.resolve("elsewhere")))
                 .isInstanceOf(RuntimeOperationException.class)
-                .hasMessageContaining("Bridge '" + BRIDGE + "' has the address(es) [10.213.7.1/24], not 10.213.9.1/24");
+                .hasMessageContaining("Bridge '" + BRIDGE + "' has the address(es) [10.213.7.1/24], not 10.213.11.1/24");
     }
 }

@@ -1,4 +1,4 @@
-package dev.concourse.benchmarks.engine;
+package dev.concourse.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -29,11 +29,11 @@ public class CpuTime {
         operations = 0;
     }
 
-    void start() {
+    public void start() {
         started = OS.getProcessCpuTime();
     }
 
-    void stop() {
+    public void stop() {
         cpuNanos += OS.getProcessCpuTime() - started;
         operations++;
     }
