@@ -49,22 +49,64 @@ final class StateFile {
         return Optional.of(entries);
     }
 
+    /**
+     * Replaces the file with {@code entries}, in the properties format {@link #read} loads (UTF-8,
+     * one {@code key=value} line each, sorted by key), written in one go and moved into place.
+     */
     void write(Map<String, String> entries) {
-        Properties properties = new Properties();
-        properties.putAll(entries);
+        StringBuilder text = new StringBuilder(64 + 48 * entries.size());
+        new TreeMap<>(entries).forEach((key, value) -> {
+            escape(key, true, text);
+            text.append('=');
+            escape(value, false, text);
+            text.append('\n');
+        });
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp-" + Thread.currentThread().threadId());
+        boolean moved = false;
         try {
-            try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                properties.store(writer, null);
-            }
+            Files.write(temporary, text.toString().getBytes(StandardCharsets.UTF_8));
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            moved = true;
         } catch (IOException e) {
             throw new RuntimeOperationException("cannot write runtime state " + file + ": " + e.getMessage(), e);
         } finally {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException e) {
-                // best effort: a stale temporary file is ignored by every reader
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException e) {
+                    // best effort: a stale temporary file is ignored by every reader
+                }
+            }
+        }
+    }
+
+    /**
+     * Escapes as {@link Properties#store(Writer, String)} does for a writer: backslash, the
+     * separators {@code = :}, the comment marks {@code # !}, control characters, and spaces (in a
+     * value only a leading one); other characters are kept (the file is UTF-8).
+     */
+    private static void escape(String text, boolean key, StringBuilder out) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\', '=', ':', '#', '!' -> out.append('\\').append(c);
+                case ' ' -> {
+                    if (key || i == 0) {
+                        out.append('\\');
+                    }
+                    out.append(' ');
+                }
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        out.append("\\u").append(String.format("%04X", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
             }
         }
     }
