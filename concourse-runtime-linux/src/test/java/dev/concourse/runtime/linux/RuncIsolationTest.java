@@ -45,7 +45,7 @@ class RuncIsolationTest {
     void start() throws IOException {
         Prerequisites.require();
         busybox = ContainerImage.rootfs("raw://" + BusyboxRootfs.build(image));
-        runtime = RuncContainerRuntime.builder().baseDirectory(state).garbageCollectionInterval(Duration.ZERO).build();
+        runtime = RuncContainerRuntime.builder().baseDirectory(LeftoverCleanup.track(state)).garbageCollectionInterval(Duration.ZERO).build();
         worker = runtime.workers().getFirst();
     }
 

@@ -3,6 +3,7 @@ package dev.concourse.runtime.linux.internal;
 import dev.concourse.spi.runtime.RuntimeOperationException;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +91,31 @@ final class ProcessLauncher {
                         + startTimeout);
             }
             LockSupport.parkNanos(1_000_000L);
+        }
+        awaitInit(directory, supervisor, deadline);
+    }
+
+    /**
+     * Waits until the container's init (tini, the pid in the pid file) has started the process:
+     * runc writes the pid file just before init runs, and until tini has set up its signal
+     * handling the kernel drops signals to it (it is PID 1 of its namespace), so a TERMINATE sent
+     * at once would be lost. Once tini has a child, it handles signals.
+     */
+    private static void awaitInit(ProcessDirectory directory, Process supervisor, long deadline) {
+        String pid = directory.read("pid").orElse("");
+        Path children = Path.of("/proc", pid, "task", pid, "children");
+        if (pid.isEmpty() || !Files.exists(children)) {
+            return;
+        }
+        while (supervisor.isAlive() && System.nanoTime() < deadline) {
+            try {
+                if (!Files.readString(children).isBlank()) {
+                    return;
+                }
+            } catch (IOException e) {
+                return; // init is gone: the process has ended already
+            }
+            LockSupport.parkNanos(500_000L);
         }
     }
 }

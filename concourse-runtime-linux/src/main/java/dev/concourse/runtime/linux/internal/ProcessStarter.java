@@ -71,7 +71,7 @@ final class ProcessStarter {
             env.forEach((k, v) -> envList.add(k + "=" + v));
             String config = OciConfig.json(new OciConfig.Spec(layout.rootfs().toString(), args, envList, cwd,
                     user.uid(), user.gid(), cs.hostname(), binds, cs.privileged(), worker.idMap(), netns,
-                    Cgroups.pathOf(runcId), cs.memoryBytes(), cs.cpuShares()));
+                    worker.cgroups().pathOf(runcId), cs.memoryBytes(), cs.cpuShares()));
             Files.writeString(directory.path().resolve("config.json"), config, StandardCharsets.UTF_8);
             directory.write("id", spec.id());
             directory.write("runc-id", runcId);
