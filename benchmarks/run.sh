@@ -22,4 +22,4 @@ if [[ -z "${BENCH_SKIP_BUILD:-}" || ! -f "$jar" ]]; then
   ./mvnw -B -q -pl benchmarks -am package -DskipTests -DbuildDirName="$build_dir"
 fi
 
-exec "$JAVA_HOME/bin/java" -cp "$jar" dev.concourse.benchmarks.RunAll "$@"
+exec "$JAVA_HOME/bin/java" -Dbench.results="benchmarks/$build_dir/results.json" -cp "$jar" dev.concourse.benchmarks.RunAll "$@"

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,6 @@ class EventDrivenSchedulingTest {
     @AfterEach
     void closeEngine() {
         engine.close();
-        assertThat(clock.fired.get()).as("timers fired").isZero();
     }
 
     private void set(String yaml) {
@@ -142,7 +140,6 @@ class EventDrivenSchedulingTest {
     /** A clock that stands still and never runs what is scheduled on it. */
     static final class FrozenClock implements EngineClock {
         private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-        final AtomicInteger fired = new AtomicInteger();
 
         @Override
         public Instant now() {

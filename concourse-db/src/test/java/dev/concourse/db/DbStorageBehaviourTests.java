@@ -49,7 +49,9 @@ abstract class DbStorageBehaviourTests {
 
     @AfterEach
     void close() {
-        storage.close();
+        if (storage != null) { // null when the database was not there (an assumption failed in open)
+            storage.close();
+        }
     }
 
     private static StoredEvent log(long sequence, String payload) {

@@ -114,7 +114,7 @@ public final class ResourceChecker {
             ResolvedType type = images.resolve(config.type(), pipeline.config().resourceTypes(), vars, placed, stderr,
                     trigger);
             ResourceVersionStore versions = storage.versions();
-            scopeId = versions.assignScope(resource.id(), ScopeKeys.resource(resource.id(), config.type(), source));
+            scopeId = versions.assignScope(resource.id(), ScopeKeys.of(pipeline, resource, source));
             Version start = from != null ? from : versions.latest(scopeId).map(ResourceVersion::version).orElse(null);
             List<Version> found = resources.check(type, ResourceCall.check(source, start, stderr, trigger), placed);
             Instant now = clock.now();
@@ -158,8 +158,9 @@ public final class ResourceChecker {
      * @return the history's scope id
      */
     public long assignScope(Resource resource, Map<String, Object> source) {
-        return storage.versions().assignScope(resource.id(),
-                ScopeKeys.resource(resource.id(), resource.config().type(), source));
+        Pipeline pipeline = storage.pipelines().find(resource.ref().pipeline()).orElseThrow(
+                () -> new IllegalStateException("the pipeline of " + resource.ref() + " is gone"));
+        return storage.versions().assignScope(resource.id(), ScopeKeys.of(pipeline, resource, source));
     }
 
     /** The first worker compatible with a check of {@code team} with these tags. */

@@ -1,5 +1,7 @@
 package dev.concourse.internal.check;
 
+import dev.concourse.Pipeline;
+import dev.concourse.Resource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,11 +11,15 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The keys the engine names version histories (scopes) with: one per resource and per
- * {@code (type, source)} with vars resolved, as Concourse's resource config scopes without global
- * resources. A changed source (a rotated secret too) gives a new scope; versions are matched
- * across scopes by their fields, so pins, disabled versions and build history still apply.
- * Sources are hashed, never stored: they may hold secrets.
+ * The keys the engine names version histories (scopes) with, per {@code (type, source)} with vars
+ * resolved, as Concourse's resource config scopes. Resources of one team whose type is a base type
+ * (a native type of the engine, not one of the pipeline's {@code resource_types}) share the
+ * history of their type and source, as Concourse's global resources do; that is safe because the
+ * type's code is the engine's, the same for every pipeline. Resources of a custom type keep a
+ * history of their own (their type's image may differ between pipelines). A changed source (a
+ * rotated secret too) gives a new scope; versions are matched across scopes by their fields, so
+ * pins, disabled versions and build history still apply. Sources are hashed, never stored: they
+ * may hold secrets.
  */
 final class ScopeKeys {
     /** Maps sorted by key, as Go's json.Marshal writes them: the same source always gives the same text. */
@@ -24,9 +30,21 @@ final class ScopeKeys {
     private ScopeKeys() {
     }
 
-    /** {@code resource:<id>:<sha256 of type and source>}. */
+    /** {@code resource:<id>:<sha256 of type and source>}: one resource's own history. */
     static String resource(long resourceId, String type, Map<String, Object> source) {
         return "resource:" + resourceId + ":" + sha256(type + "\0" + canonicalJson(source));
+    }
+
+    /** {@code team:<sha256 of team>:<sha256 of type and source>}: shared by the team's resources. */
+    static String shared(String team, String type, Map<String, Object> source) {
+        return "team:" + sha256(team) + ":" + sha256(type + "\0" + canonicalJson(source));
+    }
+
+    /** The resource's key: shared when its type is a base type, its own for a custom type. */
+    static String of(Pipeline pipeline, Resource resource, Map<String, Object> source) {
+        String type = resource.config().type();
+        boolean custom = pipeline.config().resourceTypes().stream().anyMatch(t -> t.name().equals(type));
+        return custom ? resource(resource.id(), type, source) : shared(pipeline.ref().team(), type, source);
     }
 
     static String canonicalJson(Map<String, Object> map) {

@@ -118,7 +118,7 @@ public final class EngineCore implements AutoCloseable {
                     new EngineResources(storage, checker, typeImages, facade, putVersions));
             EventLogs eventLogs = new EventLogs(storage.events(), executor);
             this.launcher = new BuildLauncher(storage, env, eventLogs, credentials, setByBuilds, activity);
-            this.scheduler = new Scheduler(storage, clock, new BuildStarter() {
+            this.scheduler = new Scheduler(storage, clock, executor, new BuildStarter() {
                 @Override
                 public void created(dev.concourse.Build build) {
                     launcher.created(build);

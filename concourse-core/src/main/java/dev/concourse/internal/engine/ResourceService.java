@@ -102,7 +102,8 @@ final class ResourceService implements Resources, AutoCloseable {
             SecretTracker tracker = new SecretTracker();
             CheckOutcome outcome = checker.check(pipeline, resource, from, SourceEvaluator.of(vars(pipeline, tracker),
                     tracker), null, OutputStream.nullOutputStream(), closing);
-            if (!outcome.saved().isEmpty()) {
+            // A first check may find only versions its shared history had: they are new to this resource.
+            if (!outcome.saved().isEmpty() || outcome.scopeId() != 0 && outcome.scopeId() != resource.scopeId()) {
                 scheduling.resource(resource.id());
             }
             return outcome;

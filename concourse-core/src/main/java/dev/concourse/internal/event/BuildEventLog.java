@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * subscribers from any sequence.
  *
  * <p><b>Appending</b> ({@link #emit}) takes a short lock (sequence number, slot), then signals the
- * readers that had caught up and, if no flush is under way, schedules one. It never waits for a
- * subscriber or for the store.
+ * readers that had caught up (the first itself, the others through one task on the executor)
+ * and, if no flush is under way, schedules one. It never waits for a subscriber or for the store,
+ * and costs the same however many subscribers there are.
  *
  * <p><b>Memory</b> is an append-only list of chunks of 1024 slots: growing adds a chunk and
  * copies nothing. Events stay in memory until they are stored; after that, the oldest stored
@@ -78,6 +79,8 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
     private final ConcurrentLinkedQueue<EventSubscription> awaiting = new ConcurrentLinkedQueue<>();
 
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Whether a task signalling waiting readers is scheduled or running. */
+    private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     /** Held for a whole flush: at most one is in flight. */
     private final ReentrantLock flushLock = new ReentrantLock();
     /** The last sequence in the store; written under flushLock. */
@@ -239,7 +242,44 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
         return Math.max(1, fromSequence);
     }
 
+    /**
+     * Signals the readers that had caught up: the first one here, the others from a task on the
+     * executor, so that an emit costs the same with one subscriber or a thousand (signalling each
+     * schedules its delivery loop; done inline, the emitter fell into lockstep with the readers and
+     * scheduled every reader once per event).
+     */
     private void signalAwaiting() {
+        EventSubscription first = awaiting.poll();
+        if (first == null) {
+            return;
+        }
+        first.awaiting.set(false);
+        first.signal();
+        if (awaiting.isEmpty() || wakeScheduled.get() || !wakeScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(this::wakeInBackground);
+        } catch (RejectedExecutionException e) {
+            // The engine is shutting down: signal them here (their loops report the refusal).
+            wakeScheduled.set(false);
+            wakeAll();
+        }
+    }
+
+    private void wakeInBackground() {
+        for (;;) {
+            wakeAll();
+            wakeScheduled.set(false);
+            // A reader that queued after the loop above but before the flag cleared found a wake
+            // scheduled; look again.
+            if (awaiting.isEmpty() || !wakeScheduled.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private void wakeAll() {
         EventSubscription reader;
         while ((reader = awaiting.poll()) != null) {
             reader.awaiting.set(false);
@@ -406,10 +446,15 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
 
         @Override
         public SequencedEvent resident(long sequence, EventSubscription reader) {
+            Chunk chunk = reader.chunkHint;
+            if (chunk != null && sequence >= chunk.base && sequence - chunk.base < CHUNK_SIZE) {
+                // The reader's chunk: skip the volatile firstResident, which the flusher writes
+                // next to published; an evicted slot reads null and the reader goes to the store.
+                return chunk.slots[(int) (sequence - chunk.base)];
+            }
             if (sequence < firstResident) {
                 return null;
             }
-            Chunk chunk = reader.chunkHint;
             if (chunk == null || sequence < chunk.base) {
                 chunk = head;
                 if (sequence < chunk.base) {

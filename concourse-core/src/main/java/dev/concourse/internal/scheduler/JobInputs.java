@@ -15,6 +15,7 @@ import dev.concourse.config.VersionConfig;
 import dev.concourse.internal.config.validate.PassedGlob;
 import dev.concourse.internal.scheduler.algorithm.InputConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,6 +55,7 @@ final class JobInputs {
     static List<InputConfig> of(Job job, List<Job> pipelineJobs, List<Resource> resources) {
         Map<String, Resource> byName = new LinkedHashMap<>();
         resources.forEach(r -> byName.put(r.ref().name(), r));
+        Map<String, Long> jobIds = null;
         List<InputConfig> inputs = new ArrayList<>();
         for (GetStep get : gets(job)) {
             Resource resource = byName.get(get.resourceName());
@@ -62,6 +64,22 @@ final class JobInputs {
             }
             Set<Long> passed = new LinkedHashSet<>();
             for (String pattern : get.passed()) {
+                if (isLiteral(pattern)) {
+                    // A plain job name (nearly every pattern) matches only itself: look it up
+                    // instead of glob-matching it against every job of the pipeline, which made a
+                    // pass over all jobs quadratic in their number.
+                    if (jobIds == null) {
+                        jobIds = new HashMap<>();
+                        for (Job upstream : pipelineJobs) {
+                            jobIds.put(upstream.ref().name(), upstream.id());
+                        }
+                    }
+                    Long id = jobIds.get(pattern);
+                    if (id != null) {
+                        passed.add(id);
+                    }
+                    continue;
+                }
                 for (Job upstream : pipelineJobs) {
                     String name = upstream.ref().name();
                     if (pattern.equals(name) || PassedGlob.matches(pattern, name)) {
@@ -80,6 +98,17 @@ final class JobInputs {
             inputs.add(new InputConfig(get.name(), resource.id(), passed, every, pinned, get.trigger(), job.id()));
         }
         return inputs;
+    }
+
+    /** Whether the pattern has none of {@code path.Match}'s special characters, so it matches only itself. */
+    private static boolean isLiteral(String pattern) {
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void collect(Step step, Map<String, GetStep> gets) {

@@ -27,17 +27,20 @@ import java.util.stream.Collectors;
  * One scheduling pass for a job, as Concourse's {@code Scheduler.Schedule} and
  * {@code BuildStarter}: resolve the inputs, save them as the next inputs, create a pending build
  * when a triggering input has a version the job never used, then start pending builds oldest
- * first as far as pausing and max-in-flight allow. Not thread-safe: one pass at a time.
+ * first as far as pausing and max-in-flight allow; last, old builds' logs are reaped
+ * ({@link BuildLogReaper}). Not thread-safe: one pass at a time.
  */
 final class JobScheduler {
     private final Storage storage;
     private final EngineClock clock;
     private final BuildStarter starter;
+    private final BuildLogReaper reaper;
 
     JobScheduler(Storage storage, EngineClock clock, BuildStarter starter) {
         this.storage = storage;
         this.clock = clock;
         this.starter = starter;
+        this.reaper = new BuildLogReaper(storage, clock);
     }
 
     /**
@@ -70,6 +73,7 @@ final class JobScheduler {
             }
         }
         boolean started = startPendingBuilds(job, jobs, inputs);
+        reaper.reap(job);
         return hasNext && started;
     }
 

@@ -11,13 +11,18 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.SequencedSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's scheduler: a deduplicated queue of jobs to schedule, drained by one virtual thread
- * that runs a {@link JobScheduler} pass per job; every {@link #SAFETY_NET} all jobs are requested
+ * The engine's scheduler: a deduplicated queue of jobs to schedule, drained by one task at a time
+ * on the engine's executor (submitted when the queue fills, ending when it is empty, so an idle
+ * scheduler holds no thread and all its work goes through the executor the engine was given),
+ * running a {@link JobScheduler} pass per job; every {@link #SAFETY_NET} all jobs are requested
  * in case a request was missed. A failing pass is logged and tried again on the job's next request.
  */
 public final class Scheduler implements ScheduleRequests, AutoCloseable {
@@ -25,43 +30,72 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
 
     /** How often every job is scheduled regardless of requests (Concourse's scheduler interval). */
     public static final Duration SAFETY_NET = Duration.ofSeconds(10);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Storage storage;
     private final EngineClock clock;
+    private final Executor executor;
     private final JobScheduler jobs;
     private final EngineActivity activity;
     private final ReentrantLock passLock = new ReentrantLock();
     private final SequencedSet<Long> queue = new LinkedHashSet<>();
+    private boolean started;
     private boolean closed;
-    private Thread worker;
+    /** Whether a drain task is submitted or running. */
+    private boolean draining;
     private EngineClock.Scheduled timer;
 
     /**
      * @param activity counts each queued job and pass as work in flight, so the engine can tell
      *                 when it is idle
      */
-    public Scheduler(Storage storage, EngineClock clock, BuildStarter starter, EngineActivity activity) {
+    public Scheduler(Storage storage, EngineClock clock, Executor executor, BuildStarter starter,
+            EngineActivity activity) {
         this.storage = storage;
         this.clock = clock;
+        this.executor = executor;
         this.jobs = new JobScheduler(storage, clock, starter);
         this.activity = activity;
     }
 
-    /** Starts the thread and the timer, and schedules every job once (pending builds after a restart). */
-    public synchronized void start() {
-        if (closed || worker != null) {
-            return;
+    /** Starts draining and the timer, and schedules every job once (pending builds after a restart). */
+    public void start() {
+        synchronized (this) {
+            if (closed || started) {
+                return;
+            }
+            started = true;
+            timer = clock.schedule(SAFETY_NET, this::tick);
         }
-        worker = Thread.ofVirtual().name("concourse-scheduler").start(this::drain);
-        timer = clock.schedule(SAFETY_NET, this::tick);
         requestAll();
+        drainIfNeeded();
     }
 
     @Override
     public void job(long jobId) {
         synchronized (this) {
-            if (!closed && queue.add(jobId)) {
-                activity.begin();
+            if (closed || !queue.add(jobId)) {
+                return;
+            }
+            activity.begin();
+        }
+        drainIfNeeded();
+    }
+
+    /** Submits a drain task when there are requests, the scheduler runs, and none is submitted. */
+    private void drainIfNeeded() {
+        synchronized (this) {
+            if (!started || closed || draining || queue.isEmpty()) {
+                return;
+            }
+            draining = true;
+        }
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // The engine is closing: its scheduling ends here.
+            synchronized (this) {
+                draining = false;
                 notifyAll();
             }
         }
@@ -82,6 +116,11 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
         guarded("pipeline " + pipelineId, () -> storage.pipelines().jobs(pipelineId).forEach(j -> job(j.id())));
     }
 
+    /**
+     * Schedules the jobs using the resource, and those using any resource of its team that shares
+     * its version history (identical base type and source): a version one of them found is new to
+     * all of them, as Concourse's {@code requestScheduleForJobsUsingResourceConfigScope}.
+     */
     @Override
     public void resource(long resourceId) {
         guarded("resource " + resourceId, () -> {
@@ -89,14 +128,30 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
             if (resource.isEmpty()) {
                 return;
             }
-            storage.pipelines().find(resource.get().ref().pipeline()).ifPresent(p -> {
-                for (Job j : storage.pipelines().jobs(p.id())) {
-                    if (JobInputs.uses(j, resource.get().ref().name())) {
-                        job(j.id());
+            long scope = resource.get().scopeId();
+            if (scope == 0) {
+                storage.pipelines().find(resource.get().ref().pipeline()).ifPresent(p -> jobsUsing(p, resource.get()));
+                return;
+            }
+            for (Pipeline p : storage.pipelines().list(resource.get().ref().pipeline().team())) {
+                if (p.archived()) {
+                    continue;
+                }
+                for (Resource sharing : storage.pipelines().resources(p.id())) {
+                    if (sharing.id() == resourceId || sharing.scopeId() == scope) {
+                        jobsUsing(p, sharing);
                     }
                 }
-            });
+            }
         });
+    }
+
+    private void jobsUsing(Pipeline pipeline, Resource resource) {
+        for (Job j : storage.pipelines().jobs(pipeline.id())) {
+            if (JobInputs.uses(j, resource.ref().name())) {
+                job(j.id());
+            }
+        }
     }
 
     /**
@@ -138,14 +193,9 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
         while (true) {
             long jobId;
             synchronized (this) {
-                while (queue.isEmpty() && !closed) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (closed) {
+                if (closed || queue.isEmpty()) {
+                    draining = false;
+                    notifyAll();
                     return;
                 }
                 jobId = queue.removeFirst();
@@ -179,10 +229,9 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
         }
     }
 
-    /** Stops the timer and the thread, waiting (bounded) for a pass under way. */
+    /** Stops the timer and the draining, waiting (bounded) for a pass under way. */
     @Override
     public void close() {
-        Thread running;
         synchronized (this) {
             if (closed) {
                 return;
@@ -193,13 +242,19 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
             if (timer != null) {
                 timer.cancel();
             }
-            running = worker;
-            notifyAll();
-        }
-        if (running != null) {
+            if (passLock.isHeldByCurrentThread()) {
+                // Closed from within a pass (a build run inline by the executor): nothing to wait for.
+                return;
+            }
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
             try {
-                if (!running.join(Duration.ofSeconds(10))) {
-                    LOG.warn("a scheduling pass did not end within 10s of closing the engine");
+                while (draining) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        LOG.warn("a scheduling pass did not end within {} of closing the engine", CLOSE_WAIT);
+                        return;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -323,6 +323,35 @@ class BuildEventLogTest {
     }
 
     @Test
+    void anEmitSchedulesTheSameFewTasksWhetherOneOrAHundredSubscribersWait() {
+        long build = newBuild();
+        BuildEventLog log = BuildEventLog.open(build, storage.events(), manual, Long.MAX_VALUE);
+        List<RecordingSubscriber> subscribers = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            RecordingSubscriber subscriber = new RecordingSubscriber(Long.MAX_VALUE);
+            subscribers.add(subscriber);
+            log.subscribe(1).subscribe(subscriber);
+        }
+        manual.runAll();
+
+        log.emit(log("line 1"));
+        // The first waiting reader's loop, one task signalling the other 99, one flush: signalling
+        // 100 readers inline made the emitter pay for every subscriber on every event.
+        assertThat(manual.pending()).isEqualTo(3);
+        manual.runAll();
+        log.emit(log("line 2"));
+        assertThat(manual.pending()).isEqualTo(3);
+        log.close();
+        manual.runAll();
+
+        for (RecordingSubscriber s : subscribers) {
+            assertThat(s.sequences()).containsExactly(1L, 2L);
+            assertThat(s.completed()).isTrue();
+            assertThat(s.violations()).isEmpty();
+        }
+    }
+
+    @Test
     void afterCloseSubscribersAndReplaysGetTheWholeLogThenComplete() {
         long build = newBuild();
         BuildEventLog log = BuildEventLog.open(build, storage.events(), manual, Long.MAX_VALUE);

@@ -62,8 +62,15 @@ final class ExecuteCommand implements Callable<Integer> {
                     + " Repeatable.")
     private Map<String, Path> outputs = new LinkedHashMap<>();
 
+    @Option(names = "--runtime", paramLabel = "local|runc", defaultValue = "local",
+            description = "Where steps run: local (processes of this machine, no isolation; the default) or runc"
+                    + " (Linux containers; needs root, runc and tini; images from image_resource, rootfs_uri or"
+                    + " local-image).")
+    private LocalEngine.RuntimeKind runtimeKind = LocalEngine.RuntimeKind.local;
+
     @Option(names = {"-p", "--privileged"},
-            description = "Run the task privileged (recorded only: the local runtime isolates nothing).")
+            description = "Run the task privileged (with --runtime runc: as the host's root with all capabilities;"
+                    + " the local runtime isolates nothing, so there it is recorded only).")
     private boolean privileged;
 
     @Override
@@ -87,7 +94,7 @@ final class ExecuteCommand implements Callable<Integer> {
         Map<String, Path> inputDirs = checkInputs(task, result.source());
         Map<String, Path> outputDirs = checkOutputs(task, result.source());
 
-        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(err)) {
+        try (ShutdownAbort shutdown = ShutdownAbort.install(err); LocalEngine local = LocalEngine.start(null, runtimeKind, err)) {
             PipelineEngine engine = local.engine();
             Build build = engine.builds().execute(
                     new OneOffBuild(Team.MAIN, TASK_NAME, task, inputDirs, outputDirs, privileged));

@@ -2,6 +2,10 @@ package dev.concourse.samples.runner;
 
 import dev.concourse.PipelineEngine;
 import dev.concourse.runtime.LocalProcessRuntime;
+import dev.concourse.runtime.linux.RuncContainerRuntime;
+import dev.concourse.spi.runtime.Container;
+import dev.concourse.spi.runtime.ContainerRuntime;
+import dev.concourse.spi.runtime.Volume;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -14,8 +18,8 @@ import java.time.Duration;
 
 /**
  * An engine for one command: in-memory storage (the default) or a database ({@code --database}),
- * and local processes whose containers and volumes live in a new temporary directory, deleted on
- * {@link #close()}. Without a database nothing survives the command; with one, pipelines, versions
+ * and a runtime ({@code local} processes, or {@code runc} containers) whose containers and volumes
+ * live in a new temporary directory, deleted on {@link #close()}. Without a database nothing survives the command; with one, pipelines, versions
  * and builds do, and the next command continues from them.
  *
  * <p>Clean-up problems are reported on the command's stderr rather than thrown: by then the build
@@ -26,12 +30,20 @@ final class LocalEngine implements AutoCloseable {
     static final Duration ABORT_GRACE_PERIOD = Duration.ofSeconds(10);
 
     private final Path workDirectory;
-    private final LocalProcessRuntime runtime;
+    private final ContainerRuntime runtime;
     private final PipelineEngine engine;
     private final StateDatabase database;
     private final PrintWriter err;
 
-    private LocalEngine(Path workDirectory, LocalProcessRuntime runtime, PipelineEngine engine,
+    /** Where steps run: {@code --runtime local|runc}. */
+    enum RuntimeKind {
+        /** Processes of this machine, no isolation ({@link LocalProcessRuntime}). */
+        local,
+        /** Linux containers through runc ({@link RuncContainerRuntime}): needs root, runc and tini. */
+        runc
+    }
+
+    private LocalEngine(Path workDirectory, ContainerRuntime runtime, PipelineEngine engine,
             StateDatabase database, PrintWriter err) {
         this.workDirectory = workDirectory;
         this.runtime = runtime;
@@ -45,7 +57,7 @@ final class LocalEngine implements AutoCloseable {
      * starts the engine.
      */
     static LocalEngine start(PrintWriter err) {
-        return start(Path.of(System.getProperty("java.io.tmpdir")), null, err);
+        return start(Path.of(System.getProperty("java.io.tmpdir")), null, RuntimeKind.local, err);
     }
 
     /**
@@ -53,15 +65,20 @@ final class LocalEngine implements AutoCloseable {
      * {@code databaseUrl} (a JDBC URL of H2 or PostgreSQL), or in memory when it is null.
      */
     static LocalEngine start(String databaseUrl, PrintWriter err) {
-        return start(Path.of(System.getProperty("java.io.tmpdir")), databaseUrl, err);
+        return start(Path.of(System.getProperty("java.io.tmpdir")), databaseUrl, RuntimeKind.local, err);
+    }
+
+    /** Like {@link #start(String, PrintWriter)}, with steps running where {@code kind} says. */
+    static LocalEngine start(String databaseUrl, RuntimeKind kind, PrintWriter err) {
+        return start(Path.of(System.getProperty("java.io.tmpdir")), databaseUrl, kind, err);
     }
 
     /** Like {@link #start(String, PrintWriter)}, with the temporary directory in {@code parent}. */
     static LocalEngine start(Path parent, PrintWriter err) {
-        return start(parent, null, err);
+        return start(parent, null, RuntimeKind.local, err);
     }
 
-    private static LocalEngine start(Path parent, String databaseUrl, PrintWriter err) {
+    private static LocalEngine start(Path parent, String databaseUrl, RuntimeKind kind, PrintWriter err) {
         Path dir;
         try {
             dir = Files.createTempDirectory(parent, "concourse-runner-");
@@ -70,7 +87,10 @@ final class LocalEngine implements AutoCloseable {
                     + ": " + e.getMessage() + "; point java.io.tmpdir at a writable directory", e);
         }
         StateDatabase database = databaseUrl == null ? null : StateDatabase.open(databaseUrl);
-        LocalProcessRuntime runtime = LocalProcessRuntime.builder().baseDirectory(dir).build();
+        ContainerRuntime runtime = switch (kind) {
+            case local -> LocalProcessRuntime.builder().baseDirectory(dir).build();
+            case runc -> RuncContainerRuntime.builder().baseDirectory(dir).build();
+        };
         PipelineEngine.Builder builder = PipelineEngine.builder()
                 .runtime(runtime)
                 .abortGracePeriod(ABORT_GRACE_PERIOD);
@@ -99,7 +119,11 @@ final class LocalEngine implements AutoCloseable {
     public void close() {
         // the engine closes only a runtime it created itself, so this one is closed here
         closeStep("stop the engine", engine::close);
-        closeStep("stop the local runtime", runtime::close);
+        // containers first: a runc container's root file system is a mount
+        closeStep("destroy the containers", () -> runtime.workers().forEach(w -> w.containers().forEach(
+                Container::destroy)));
+        closeStep("destroy the volumes", () -> runtime.workers().forEach(w -> w.volumes().forEach(Volume::destroy)));
+        closeStep("stop the " + runtime.id() + " runtime", runtime::close);
         if (database != null) {
             closeStep("close the state database", database::close);
         }

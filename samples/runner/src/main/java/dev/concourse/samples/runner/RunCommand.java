@@ -75,6 +75,12 @@ final class RunCommand implements Callable<Integer> {
             description = "The job to run. Without it, the whole pipeline runs until no job can make progress.")
     private String job;
 
+    @Option(names = "--runtime", paramLabel = "local|runc", defaultValue = "local",
+            description = "Where steps run: local (processes of this machine, no isolation; the default) or runc"
+                    + " (Linux containers; needs root, runc and tini; images from image_resource, rootfs_uri or"
+                    + " local-image).")
+    private LocalEngine.RuntimeKind runtimeKind = LocalEngine.RuntimeKind.local;
+
     @Option(names = {"-w", "--watch"},
             description = "Run the whole pipeline on and on (periodic checks, new versions) until Ctrl-C.")
     private boolean watch;
@@ -167,7 +173,7 @@ final class RunCommand implements Callable<Integer> {
      */
     private LocalEngine startEngine(PrintWriter err) {
         try {
-            return LocalEngine.start(database, err);
+            return LocalEngine.start(database, runtimeKind, err);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (IllegalStateException e) {

@@ -113,6 +113,25 @@ class PipelineRunTest {
     }
 
     @Test
+    void theChainSampleRunsToItsRelease() {
+        Path chain = Path.of(System.getProperty("basedir", ".")).resolve("../pipelines/chain.yml").normalize();
+
+        CliRun run = CliRun.of("run", chain.toString());
+
+        assertThat(run.exitCode()).as("exit code; out: %s err: %s", run.out(), run.err()).isZero();
+        assertThat(run.outLines()).containsSubsequence(
+                "unit/1 | running unit tests of version 1",
+                "==> main/chain/unit #1 succeeded",
+                "integration/1 | running integration tests of version 1",
+                "==> main/chain/integration #1 succeeded",
+                "ship/1 | ==> put: release",
+                "==> main/chain/ship #1 succeeded",
+                "==> idle: no job can make progress");
+        assertThat(run.outLines()).endsWith("==> 3 builds: 3 succeeded");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
     void aFailedUpstreamLeavesTheFanInJobIdleWithTheResolversReasonAndExitsOne() throws IOException {
         Path pipeline = write("fan.yml", fanOutFanIn("echo 2 tests failed; exit 1"));
 

@@ -1,0 +1,88 @@
+package dev.concourse.runtime.linux.internal;
+
+import dev.concourse.spi.runtime.RuntimeOperationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Overlay mounts through {@code mount}/{@code umount}, and what {@code /proc/self/mountinfo} says is mounted. */
+final class Mounts {
+    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+
+    private final Commands commands;
+
+    Mounts(Commands commands) {
+        this.commands = commands;
+    }
+
+    /** Mounts an overlay of {@code lower} (read-only) and {@code upper} at {@code target}. */
+    void overlay(Path lower, Path upper, Path work, Path target) {
+        String options = "lowerdir=" + escape(lower) + ",upperdir=" + escape(upper) + ",workdir=" + escape(work);
+        commands.run("cannot mount the overlay file system at " + target,
+                List.of("mount", "-t", "overlay", "overlay", "-o", options, target.toString()));
+    }
+
+    /** Unmounts whatever is mounted at {@code target} (lazily if busy); nothing mounted is fine. */
+    void unmount(Path target) {
+        while (isMounted(target)) {
+            Commands.Result result = commands.tryRun(List.of("umount", target.toString()));
+            if (!result.ok()) {
+                Commands.Result lazy = commands.tryRun(List.of("umount", "-l", target.toString()));
+                if (!lazy.ok() && isMounted(target)) {
+                    throw new RuntimeOperationException("cannot unmount " + target + ": " + lazy.describe());
+                }
+            }
+        }
+    }
+
+    boolean isMounted(Path target) {
+        return mountPoints().contains(target.toAbsolutePath().normalize().toString());
+    }
+
+    /** Every mount point of this mount namespace, unescaped. */
+    static List<String> mountPoints() {
+        List<String> points = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(MOUNTINFO, StandardCharsets.UTF_8)) {
+                String[] fields = line.split(" ");
+                if (fields.length > 4) {
+                    points.add(unescape(fields[4]));
+                }
+            }
+        } catch (IOException e) {
+            throw new RuntimeOperationException("cannot read " + MOUNTINFO + ": " + e.getMessage(), e);
+        }
+        return points;
+    }
+
+    private static String escape(Path path) {
+        String text = path.toString();
+        if (text.contains(",") || text.contains(":")) {
+            throw new RuntimeOperationException("cannot use " + text + " in an overlay mount: the path contains ','"
+                    + " or ':'; choose a state directory without them");
+        }
+        return text;
+    }
+
+    /** mountinfo writes space, tab, newline and backslash as octal escapes. */
+    private static String unescape(String field) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                try {
+                    out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                    i += 3;
+                    continue;
+                } catch (NumberFormatException e) {
+                    // not an escape: keep the backslash
+                }
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.concourse.runtime.linux.internal;
+
+import dev.concourse.spi.runtime.RuntimeOperationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The state directory of one process, {@code processes/<hex of id>/}, which outlives the engine:
+ * <ul>
+ *   <li>{@code config.json}: its OCI bundle config (the bundle's root file system is the container's);</li>
+ *   <li>{@code stdin}, {@code stdout}, {@code stderr}: FIFOs between the engine and runc;</li>
+ *   <li>{@code id}, {@code runc-id}: the process id and the runc container running it;</li>
+ *   <li>{@code supervisor}: pid and start time of the supervising shell;</li>
+ *   <li>{@code pid}: the process's host pid (written by runc once it started);</li>
+ *   <li>{@code exit}: its exit status, {@code oom}: present if the memory limit was hit;</li>
+ *   <li>{@code runc.log}: runc's own messages.</li>
+ * </ul>
+ */
+record ProcessDirectory(Path path) {
+
+    static String dirName(String processId) {
+        return HexFormat.of().formatHex(processId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Path stdin() {
+        return path.resolve("stdin");
+    }
+
+    Path stdout() {
+        return path.resolve("stdout");
+    }
+
+    Path stderr() {
+        return path.resolve("stderr");
+    }
+
+    Path exitFile() {
+        return path.resolve("exit");
+    }
+
+    Path pidFile() {
+        return path.resolve("pid");
+    }
+
+    Path oomFile() {
+        return path.resolve("oom");
+    }
+
+    Path runcLog() {
+        return path.resolve("runc.log");
+    }
+
+    Optional<String> read(String name) {
+        try {
+            return Optional.of(Files.readString(path.resolve(name), StandardCharsets.UTF_8).strip());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new RuntimeOperationException("cannot read " + path.resolve(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    void write(String name, String content) {
+        try {
+            Files.writeString(path.resolve(name), content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new RuntimeOperationException("cannot write " + path.resolve(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    OptionalInt exitStatus() {
+        Optional<String> text = read("exit");
+        if (text.isEmpty() || text.get().isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(text.get()));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    boolean started() {
+        return read("pid").filter(s -> !s.isEmpty()).isPresent();
+    }
+
+    void recordSupervisor(ProcessHandle handle) {
+        write("supervisor", handle.pid() + " " + handle.info().startInstant().map(Instant::toString).orElse("-") + "\n");
+    }
+
+    /** The supervisor if it is still running (same pid and start time as recorded). */
+    Optional<ProcessHandle> supervisor() {
+        Optional<String> text = read("supervisor");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] parts = text.get().split(" ");
+        try {
+            long pid = Long.parseLong(parts[0]);
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> parts.length < 2
+                    || parts[1].equals("-")
+                    || h.info().startInstant().map(Instant::toString).map(parts[1]::equals).orElse(false));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The last error runc logged (its {@code msg="..."}), or the whole log's last line. */
+    String runcError() {
+        List<String> lines;
+        try {
+            lines = Files.exists(runcLog()) ? Files.readAllLines(runcLog(), StandardCharsets.UTF_8) : List.of();
+        } catch (IOException e) {
+            return "(cannot read " + runcLog() + ": " + e.getMessage() + ")";
+        }
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String line = lines.get(i);
+            int msg = line.indexOf("msg=\"");
+            if (line.contains("level=error") && msg >= 0) {
+                String text = line.substring(msg + 5);
+                return text.endsWith("\"") ? text.substring(0, text.length() - 1).replace("\\\"", "\"") : text;
+            }
+        }
+        return lines.isEmpty() ? "runc left no message" : lines.getLast();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.concourse.runtime.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.concourse.spi.runtime.Container;
+import dev.concourse.spi.runtime.ContainerImage;
+import dev.concourse.spi.runtime.ContainerProcess;
+import dev.concourse.spi.runtime.ContainerSpec;
+import dev.concourse.spi.runtime.ProcessIO;
+import dev.concourse.spi.runtime.ProcessSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Engine restarts (re-attaching to running and finished processes) and garbage collection. */
+@ExtendWith(LeftoverCleanup.class)
+class RuncLifecycleTest {
+    @TempDir
+    Path work;
+    private Path base;
+    private ContainerImage busybox;
+    private RuncContainerRuntime first;
+    private RuncContainerRuntime second;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Prerequisites.require();
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        busybox = ContainerImage.rootfs("raw://" + BusyboxRootfs.build(work.resolve("image")));
+        base = work.resolve("runc");
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (RuncContainerRuntime runtime : new RuncContainerRuntime[] {second, first}) {
+            if (runtime != null) {
+                runtime.workers().getFirst().containers().forEach(Container::destroy);
+                runtime.close();
+            }
+        }
+    }
+
+    private RuncContainerRuntime runtime() {
+        return RuncContainerRuntime.builder().baseDirectory(base).workerName("lifecycle")
+                .garbageCollectionInterval(Duration.ZERO).build();
+    }
+
+    @Test
+    void aNewInstanceReattachesToARunningProcessAndGetsItsOutputAndExitStatus() throws Exception {
+        first = runtime();
+        Container container = first.workers().getFirst().createContainer(new ContainerSpec("restart", busybox,
+                Map.of(), null, "/tmp", List.of(), null, false, Map.of()));
+        PipedOutputStream feed = new PipedOutputStream();
+        ByteArrayOutputStream before = new ByteArrayOutputStream();
+        container.run(new ProcessSpec("task", "sh", List.of("-c", "echo before; read line; echo \"after $line\"; exit 7"),
+                Map.of(), null, null), new ProcessIO(new PipedInputStream(feed), before, null));
+        ContainerProcess done = container.run(new ProcessSpec("done", "sh", List.of("-c", "exit 5"), Map.of(), null,
+                null), new ProcessIO(null, null, null));
+        assertThat(done.waitFor()).isEqualTo(5);
+        awaitText(before, "before\n");
+        first.close();
+
+        second = runtime();
+        Container found = second.workers().getFirst().findContainer("restart").orElseThrow();
+        ByteArrayOutputStream after = new ByteArrayOutputStream();
+        ContainerProcess task = found.attach("task", new ProcessIO(null, after, null)).orElseThrow();
+        assertThat(task.exitStatus()).isEmpty();
+        // the first instance's stdin is still the process's: the engine "restarted" in the same JVM
+        feed.write("go\n".getBytes(StandardCharsets.UTF_8));
+        feed.close();
+        assertThat(waitFor(task)).isEqualTo(7);
+        assertThat(after.toString(StandardCharsets.UTF_8)).isEqualTo("after go\n");
+        assertThat(found.attach("done", new ProcessIO(null, null, null)).orElseThrow().exitStatus()).hasValue(5);
+        assertThat(found.attach("never", new ProcessIO(null, null, null))).isEmpty();
+    }
+
+    @Test
+    void garbageCollectionRemovesWhatNoContainerOrVolumeOwns() throws Exception {
+        first = runtime();
+        Container kept = first.workers().getFirst().createContainer(new ContainerSpec("kept", busybox, Map.of(), null,
+                null, List.of(), null, false, Map.of()));
+        Container lost = first.workers().getFirst().createContainer(new ContainerSpec("lost", busybox, Map.of(), null,
+                null, List.of(), null, false, Map.of()));
+        ContainerProcess sleeping = lost.run(new ProcessSpec("sleep", "sleep", List.of("1000"), Map.of(), null, null),
+                new ProcessIO(null, null, null));
+        Files.createDirectories(base.resolve("volumes/half-made/data"));
+        // a crash between the state file's removal and the rest of destroy()
+        Files.delete(base.resolve("containers/lost/state.properties"));
+        first.close();
+
+        second = runtime();   // collects at start-up
+        // killed with its runc container; its state directory (exit file included) went with it
+        assertThat(waitFor(sleeping)).isNotZero();
+        assertThat(base.resolve("containers/lost")).doesNotExist();
+        assertThat(base.resolve("volumes/half-made")).doesNotExist();
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).noneMatch(l -> l.contains("/containers/lost/"));
+        assertThat(Files.list(base.resolve("runc")).map(p -> p.getFileName().toString()).toList())
+                .noneMatch(id -> id.startsWith("lost."));
+        assertThat(second.workers().getFirst().findContainer("kept")).isPresent();
+        assertThat(kept.handle()).isEqualTo("kept");
+        assertThat(second.collectGarbage()).as("a second pass finds nothing").isZero();
+    }
+
+    private static int waitFor(ContainerProcess process) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(30, TimeUnit.SECONDS);
+    }
+
+    private static void awaitText(ByteArrayOutputStream out, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!out.toString(StandardCharsets.UTF_8).contains(text) && System.nanoTime() < deadline) {
+            synchronized (out) {
+                out.wait(5);
+            }
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(text);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.concourse.runtime.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.concourse.Build;
+import dev.concourse.BuildStatus;
+import dev.concourse.PipelineEngine;
+import dev.concourse.PipelineRef;
+import dev.concourse.event.BuildEvent;
+import dev.concourse.event.SequencedEvent;
+import dev.concourse.storage.InMemoryStorage;
+import dev.concourse.vars.StaticVariables;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pipeline on the engine with the runc runtime: a custom resource type (its image from
+ * {@code local-image}) whose check, in and out scripts run in containers, tasks with a
+ * {@code rootfs_uri} image passing artifacts, and a task killed by its memory limit.
+ */
+@ExtendWith(LeftoverCleanup.class)
+class RuncPipelineTest {
+    private static final PipelineRef CI = PipelineRef.main("ci");
+
+    @TempDir
+    Path work;
+    private RuncContainerRuntime runtime;
+    private PipelineEngine engine;
+
+    @BeforeEach
+    void start() throws Exception {
+        Prerequisites.require();
+        // unprivileged containers must be able to search their way to the runtime's files
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+        runtime = RuncContainerRuntime.builder().baseDirectory(work.resolve("runc"))
+                .garbageCollectionInterval(Duration.ZERO).build();
+        engine = PipelineEngine.builder().storage(new InMemoryStorage()).runtime(runtime)
+                .abortGracePeriod(Duration.ofSeconds(2)).build();
+        engine.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (runtime != null) {
+            runtime.workers().getFirst().containers().forEach(c -> c.destroy());
+            runtime.close();
+        }
+    }
+
+    @Test
+    void tasksAndResourceScriptsRunInRuncContainers() throws Exception {
+        Path taskImage = BusyboxRootfs.build(work.resolve("images/task"));
+        Path typeImage = BusyboxRootfs.build(work.resolve("images/greeting"));
+        Path resource = Files.createDirectories(typeImage.resolve("opt/resource"));
+        script(resource.resolve("check"), """
+                #!/bin/sh
+                cat >/dev/null
+                echo '[{"ref":"v1"}]'
+                """);
+        script(resource.resolve("in"), """
+                #!/bin/sh
+                cat >/dev/null
+                echo "fetching as uid $(id -u), map $(cat /proc/self/uid_map | tr -s ' ')" >&2
+                echo "hello from a runc container" > "$1/greeting.txt"
+                echo '{"version":{"ref":"v1"},"metadata":[{"name":"by","value":"in"}]}'
+                """);
+        script(resource.resolve("out"), """
+                #!/bin/sh
+                cat >/dev/null
+                cat "$1/shout/loud.txt" >&2
+                echo '{"version":{"ref":"v2"}}'
+                """);
+        engine.pipelines().set(CI, """
+                resource_types:
+                - name: greeting
+                  type: local-image
+                  source: {path: %s}
+                resources:
+                - name: words
+                  type: greeting
+                jobs:
+                - name: build
+                  plan:
+                  - get: words
+                  - task: shout
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      inputs: [{name: words}]
+                      outputs: [{name: shout}]
+                      run:
+                        path: sh
+                        args: [-c, "tr a-z A-Z < words/greeting.txt > shout/loud.txt; cat /proc/self/uid_map; hostname"]
+                  - put: words
+                    inputs: [shout]
+                  - task: hog
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      container_limits: {memory: 67108864}
+                      run:
+                        path: sh
+                        args: [-c, "x=$(head -c 200000000 /dev/zero | tr '\\\\0' a); echo survived"]
+                """.formatted(typeImage, taskImage, taskImage), StaticVariables.empty());
+
+        Build build = engine.builds().await(engine.jobs().trigger(CI.job("build")).id(), Duration.ofSeconds(120));
+        String log = log(build.id());
+
+        assertThat(log).containsPattern("fetching as uid 0, map +0 100000 65536");
+        assertThat(log).containsPattern("\\n +0 +100000 +65536\\n").contains("HELLO FROM A RUNC CONTAINER");
+        assertThat(log).contains("ran out of memory").doesNotContain("survived");
+        assertThat(build.status()).as("the hog task fails the build; log:\n%s", log).isEqualTo(BuildStatus.FAILED);
+    }
+
+    private static void script(Path path, String content) throws Exception {
+        Files.writeString(path, content);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private String log(long buildId) throws Exception {
+        List<SequencedEvent> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        engine.builds().events(buildId, 1).subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(SequencedEvent item) {
+                events.add(item);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                done.completeExceptionally(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        });
+        done.get(60, TimeUnit.SECONDS);
+        return events.stream().map(SequencedEvent::event).filter(e -> e instanceof BuildEvent.Log)
+                .map(e -> ((BuildEvent.Log) e).payload()).collect(Collectors.joining());
+    }
+}
