@@ -1,5 +1,6 @@
 package dev.concourse.testkit;
 
+import dev.concourse.spi.scheduling.CallerRunsExecutor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -22,7 +23,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Thread-safe for submissions; driving is for one thread at a time.
  */
-final class EngineDriver implements Executor {
+final class EngineDriver implements CallerRunsExecutor {
     /** How far a waiting task may move time before the wait is declared endless. */
     static final Duration DEFAULT_HORIZON = Duration.ofDays(7);
 

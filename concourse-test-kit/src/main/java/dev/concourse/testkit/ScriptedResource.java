@@ -26,6 +26,8 @@ import java.util.Objects;
 public final class ScriptedResource {
     private final String name;
     private final List<Version> versions = new ArrayList<>();
+    /** Emitted and not yet reported by a check. */
+    private final List<Version> unreported = new ArrayList<>();
     private final Map<String, String> files = new LinkedHashMap<>();
     private final List<Map<String, Object>> puts = new ArrayList<>();
     private final List<Version> fetched = new ArrayList<>();
@@ -45,7 +47,8 @@ public final class ScriptedResource {
 
     /**
      * A new version: the resource's next check finds it (the harness checks the resources with new
-     * versions when it next runs the engine), newest last.
+     * versions when it next runs the engine), newest last. Emitting a version again makes it the
+     * newest once more.
      */
     public synchronized ScriptedResource emit(Map<String, String> version) {
         Version v = new Version(Objects.requireNonNull(version, "version"));
@@ -54,6 +57,8 @@ public final class ScriptedResource {
         }
         versions.remove(v);
         versions.add(v);
+        unreported.remove(v);
+        unreported.add(v);
         touched = true;
         unchecked++;
         return this;
@@ -135,13 +140,23 @@ public final class ScriptedResource {
         return changed;
     }
 
+    /**
+     * What a check reports: the {@code from} version first when it is still valid (one the script
+     * emitted), then the versions emitted since the last check, oldest first. So versions a put
+     * created stay where the put placed them.
+     */
     synchronized List<Version> check(Version from) {
         if (checkFailure != null) {
             throw new dev.concourse.resource.ResourceException("check of resource '" + name + "' failed: "
                     + checkFailure);
         }
-        int index = from == null ? -1 : versions.indexOf(from);
-        return List.copyOf(index < 0 ? versions : versions.subList(index, versions.size()));
+        List<Version> found = new ArrayList<>();
+        if (from != null && versions.contains(from) && !unreported.contains(from)) {
+            found.add(from);
+        }
+        found.addAll(unreported);
+        unreported.clear();
+        return List.copyOf(found);
     }
 
     synchronized Map<String, String> files() {

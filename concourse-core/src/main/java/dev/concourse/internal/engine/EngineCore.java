@@ -109,7 +109,8 @@ public final class EngineCore implements AutoCloseable {
             ResourceTypeRegistry registry = ResourceTypeRegistry.withBuiltIns(clock::now);
             settings.resourceTypes().forEach(registry::register);
             dev.concourse.internal.resourcetype.Resources facade =
-                    new dev.concourse.internal.resourcetype.Resources(clock, settings.abortGracePeriod());
+                    new dev.concourse.internal.resourcetype.Resources(clock, settings.abortGracePeriod(),
+                            executor instanceof dev.concourse.spi.scheduling.CallerRunsExecutor);
             ResourceTypeImages typeImages = own(new ResourceTypeImages(registry, facade));
             DeferredScheduleRequests putVersions = new DeferredScheduleRequests();
             ResourceChecker checker = new ResourceChecker(storage, typeImages, facade, runtime, clock);

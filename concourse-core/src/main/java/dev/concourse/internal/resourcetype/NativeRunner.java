@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Runs calls of native resource types: each on a virtual thread of its own, so that cancelling it
  * can interrupt that thread without touching the caller's, and the caller can stop waiting for a
  * type that ignores cancellation once the abort grace period has passed (the call is then
- * abandoned). Also gives native types the directories they work in: a volume's own directory when
+ * abandoned). When the engine's executor is a
+ * {@link dev.concourse.spi.scheduling.CallerRunsExecutor}, on the calling thread instead
+ * ({@link #callOnCaller}). Also gives native types the directories they work in: a volume's own directory when
  * the volume is on this host, else a temporary directory streamed into or out of the volume.
  */
 final class NativeRunner {
@@ -36,10 +38,12 @@ final class NativeRunner {
 
     private final EngineClock clock;
     private final Duration abortGracePeriod;
+    private final boolean onCaller;
 
-    NativeRunner(EngineClock clock, Duration abortGracePeriod) {
+    NativeRunner(EngineClock clock, Duration abortGracePeriod, boolean onCaller) {
         this.clock = clock;
         this.abortGracePeriod = abortGracePeriod;
+        this.onCaller = onCaller;
     }
 
     /**
@@ -51,6 +55,9 @@ final class NativeRunner {
      */
     <T> T call(String description, CancelSignal cancel, Supplier<T> body) {
         ResourceCancelledException.throwIfCancelled(cancel, description);
+        if (onCaller) {
+            return callOnCaller(description, cancel, body);
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread thread = Thread.ofVirtual().name(description).unstarted(() -> {
             try {
@@ -94,6 +101,49 @@ final class NativeRunner {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * {@link #call} on the calling thread: cancelling interrupts this thread while the body runs,
+     * and the call ends when the body returns, with a {@link ResourceCancelledException} if it was
+     * cancelled meanwhile. The interrupt a cancellation caused is taken back; one from elsewhere
+     * (before or during the call) cancels the call too and is kept, as on the threaded path.
+     */
+    private static <T> T callOnCaller(String description, CancelSignal cancel, Supplier<T> body) {
+        Thread caller = Thread.currentThread();
+        if (caller.isInterrupted()) {
+            throw new ResourceCancelledException(description + " was cancelled");
+        }
+        Object lock = new Object();
+        boolean[] running = {true};
+        CancelSignal.Registration registration = cancel.onCancel(() -> {
+            synchronized (lock) {
+                if (running[0]) {
+                    caller.interrupt();
+                }
+            }
+        });
+        T value;
+        boolean interruptedElsewhere = false;
+        try {
+            value = body.get();
+        } catch (RuntimeException e) {
+            throw failure(description, cancel.isCancelled() || caller.isInterrupted(), e);
+        } finally {
+            registration.close();
+            synchronized (lock) {
+                running[0] = false;
+                boolean interrupted = Thread.interrupted();
+                if (interrupted && !cancel.isCancelled()) {
+                    interruptedElsewhere = true;
+                    caller.interrupt();
+                }
+            }
+        }
+        if (cancel.isCancelled() || interruptedElsewhere) {
+            throw new ResourceCancelledException(description + " was cancelled");
+        }
+        return value;
     }
 
     private static RuntimeException failure(String description, boolean cancelled, Throwable cause) {

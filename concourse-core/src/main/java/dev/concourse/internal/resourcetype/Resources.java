@@ -38,9 +38,20 @@ public final class Resources {
      *                         cancelled native call before it is abandoned
      */
     public Resources(EngineClock clock, Duration abortGracePeriod) {
+        this(clock, abortGracePeriod, false);
+    }
+
+    /**
+     * @param clock              for the grace period timers
+     * @param abortGracePeriod   as above
+     * @param nativesOnCaller    run native types' calls on the calling thread rather than a virtual
+     *                           thread each (the engine's executor is a
+     *                           {@link dev.concourse.spi.scheduling.CallerRunsExecutor})
+     */
+    public Resources(EngineClock clock, Duration abortGracePeriod, boolean nativesOnCaller) {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(abortGracePeriod, "abortGracePeriod");
-        this.natives = new NativeRunner(clock, abortGracePeriod);
+        this.natives = new NativeRunner(clock, abortGracePeriod, nativesOnCaller);
         this.scripts = new ScriptResource(clock, abortGracePeriod);
     }
 

@@ -241,6 +241,63 @@ class ResourcesTest {
     }
 
     @Test
+    void withACallerRunsExecutorNativeCallsRunOnTheCallingThread() {
+        Resources onCaller = new Resources(clock, GRACE, true);
+        List<Thread> ranOn = new ArrayList<>();
+        ResolvedType recording = new ResolvedType.Native(new RecordingType() {
+            @Override
+            public List<Version> check(ResourceRequest request) {
+                ranOn.add(Thread.currentThread());
+                return List.of(Version.of("ref", "abc"));
+            }
+        }, Map.of());
+
+        List<Version> versions = onCaller.check(recording, ResourceCall.check(Map.of(), null, log,
+                new CancelTrigger()), null);
+
+        assertThat(versions).containsExactly(Version.of("ref", "abc"));
+        assertThat(ranOn).containsExactly(Thread.currentThread());
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void cancellingANativeCallOnTheCallerInterruptsTheCallerOnlyWhileItRuns() throws Exception {
+        Resources onCaller = new Resources(clock, GRACE, true);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean sawCancelled = new AtomicBoolean();
+        ResolvedType blocking = new ResolvedType.Native(new RecordingType() {
+            @Override
+            public List<Version> check(ResourceRequest request) {
+                started.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    sawCancelled.set(request.isCancelled());
+                    throw new ResourceException("interrupted");
+                }
+                return List.of();
+            }
+        }, Map.of());
+        CancelTrigger cancel = new CancelTrigger();
+        AtomicBoolean interruptedAfter = new AtomicBoolean(true);
+        CompletableFuture<Object> call = async(() -> {
+            try {
+                return onCaller.check(blocking, ResourceCall.check(Map.of(), null, log, cancel), null);
+            } finally {
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+
+        cancel.cancel();
+
+        assertThat(failureOf(call)).isInstanceOf(ResourceCancelledException.class)
+                .hasMessage("check of resource type 'recording' was cancelled");
+        assertThat(sawCancelled).isTrue();
+        assertThat(interruptedAfter).as("the interrupt the cancellation caused is taken back").isFalse();
+    }
+
+    @Test
     void aContainerTypeNeedsAWorker() {
         ResolvedType container = new ResolvedType.Container("c", ContainerImage.rootfs("raw:///"), false, Map.of());
 
