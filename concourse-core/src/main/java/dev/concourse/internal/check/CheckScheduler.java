@@ -59,6 +59,13 @@ import org.slf4j.LoggerFactory;
  * versions of its image in the type's history; steps and checks use the newest
  * ({@link ResourceTypeImages}).
  *
+ * <p>Resources that share one version history (the same base type and source in a team,
+ * {@link ScopeKeys}) share their periodic checks, as Concourse's checks of a shared resource config
+ * scope do: one check of the history runs at a time (a resource due while another check of its
+ * history runs waits for it, then counts it as its own), and a successful check of any of them
+ * counts as a check of all for their {@code check_every}. Before its first check a resource has no
+ * history yet and is checked on its own.
+ *
  * <p>Timers run on the engine's clock, one per resource or type; the due time is computed from the
  * resource's stored last check time, so checks made elsewhere (the API, a build's get step,
  * a webhook) push the next periodic one back. Every {@value #RESCAN_SECONDS} seconds a rescan
@@ -95,6 +102,12 @@ public final class CheckScheduler implements AutoCloseable {
     private final TypeCheck typeCheck;
     private final EngineActivity activity;
     private final Map<Long, Slot> slots = new HashMap<>();
+    /** Per shared history: when a check of it last succeeded, as far as this scheduler knows. */
+    private Map<Long, Instant> scopeChecked = new HashMap<>();
+    /** Per history: the resource whose periodic check of it runs now. */
+    private final Map<Long, Long> runningScopes = new HashMap<>();
+    /** Per history: the resources due while a check of it ran, re-armed when it ends. */
+    private final Map<Long, Set<Long>> waiting = new HashMap<>();
     private EngineClock.Scheduled rescanTimer;
     private boolean started;
     private boolean closed;
@@ -139,19 +152,34 @@ public final class CheckScheduler implements AutoCloseable {
     void rescan() {
         Map<Long, Instant> due = new HashMap<>();
         try {
+            List<Map.Entry<Pipeline, List<Resource>>> active = new ArrayList<>();
+            Map<Long, Instant> checked = new HashMap<>();
             for (Team team : storage.teams().list()) {
                 for (Pipeline pipeline : storage.pipelines().list(team.name())) {
-                    if (pipeline.paused() || pipeline.archived()) {
-                        continue;
+                    List<Resource> resources = storage.pipelines().resources(pipeline.id());
+                    for (Resource r : resources) {
+                        if (r.scopeId() != 0 && r.lastChecked() != null && r.checkError() == null) {
+                            checked.merge(r.scopeId(), r.lastChecked(), CheckScheduler::later);
+                        }
                     }
-                    Set<String> triggers = triggerInputs(pipeline);
-                    for (Resource resource : storage.pipelines().resources(pipeline.id())) {
-                        dueAt(pipeline, resource, triggers).ifPresent(at -> due.put(resource.id(), at));
+                    if (!pipeline.paused() && !pipeline.archived()) {
+                        active.add(Map.entry(pipeline, resources));
                     }
-                    Set<String> used = usedTypes(pipeline);
-                    for (PipelineResourceType type : storage.pipelines().resourceTypes(pipeline.id())) {
-                        dueAt(type, used).ifPresent(at -> due.put(type.id(), at));
-                    }
+                }
+            }
+            synchronized (this) {
+                checked.forEach((scope, at) -> scopeChecked.merge(scope, at, CheckScheduler::later));
+                scopeChecked.keySet().retainAll(checked.keySet());
+            }
+            for (var entry : active) {
+                Pipeline pipeline = entry.getKey();
+                Set<String> triggers = triggerInputs(pipeline);
+                for (Resource resource : entry.getValue()) {
+                    dueAt(pipeline, resource, triggers).ifPresent(at -> due.put(resource.id(), at));
+                }
+                Set<String> used = usedTypes(pipeline);
+                for (PipelineResourceType type : storage.pipelines().resourceTypes(pipeline.id())) {
+                    dueAt(type, used).ifPresent(at -> due.put(type.id(), at));
                 }
             }
         } catch (RuntimeException e) {
@@ -254,6 +282,15 @@ public final class CheckScheduler implements AutoCloseable {
                 arm(slot, resourceId, due.get());
                 return false;
             }
+            long scope = target.get().scopeId();
+            if (scope != 0 && runningScopes.containsKey(scope)) {
+                // Its history is being checked for another resource: that check counts for this one.
+                waiting.computeIfAbsent(scope, k -> new HashSet<>()).add(resourceId);
+                return false;
+            }
+            if (scope != 0) {
+                runningScopes.put(scope, resourceId);
+            }
             slot.running = true;
         }
         try {
@@ -277,9 +314,15 @@ public final class CheckScheduler implements AutoCloseable {
 
     private void run(Slot slot, long resourceId, Target target) {
         boolean failed;
+        Set<Long> waited = Set.of();
         try {
             CheckOutcome outcome = target.check().get();
             failed = !outcome.succeeded();
+            if (!failed && outcome.scopeId() != 0 && target.isResource()) {
+                synchronized (this) {
+                    scopeChecked.merge(outcome.scopeId(), outcome.finished(), CheckScheduler::later);
+                }
+            }
         } catch (ResourceCancelledException e) {
             return;
         } catch (RuntimeException e) {
@@ -288,6 +331,11 @@ public final class CheckScheduler implements AutoCloseable {
         } finally {
             synchronized (this) {
                 slot.running = false;
+                if (target.scopeId() != 0) {
+                    runningScopes.remove(target.scopeId());
+                    Set<Long> w = waiting.remove(target.scopeId());
+                    waited = w == null ? Set.of() : w;
+                }
             }
         }
         synchronized (this) {
@@ -296,28 +344,43 @@ public final class CheckScheduler implements AutoCloseable {
             }
             slot.failures = failed ? slot.failures + 1 : 0;
         }
-        Optional<Instant> next = target(resourceId).flatMap(Target::due);
+        rearm(resourceId);
+        waited.forEach(this::rearm);
+    }
+
+    /** Arms the timer of a resource or type for its next due time, if it has one. */
+    private void rearm(long id) {
+        Optional<Instant> next = target(id).flatMap(Target::due);
         synchronized (this) {
-            next.ifPresent(d -> arm(slot, resourceId, d));
+            Slot slot = slots.get(id);
+            if (slot != null) {
+                next.ifPresent(d -> arm(slot, id, d));
+            }
         }
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /**
      * A resource or custom type to check: when it is due and how to check it; empty when it is
      * gone or its pipeline is paused or archived.
      */
-    private record Target(Optional<Instant> due, Supplier<CheckOutcome> check, String describe) {
+    private record Target(Optional<Instant> due, long scopeId, boolean isResource, Supplier<CheckOutcome> check,
+            String describe) {
     }
 
     private Optional<Target> target(long id) {
         Optional<Resource> resource = storage.pipelines().resource(id);
         if (resource.isPresent()) {
             return active(resource.get().ref().pipeline()).map(p -> new Target(
-                    dueAt(p, resource.get(), triggerInputs(p)), () -> check.run(p, resource.get()),
+                    dueAt(p, resource.get(), triggerInputs(p)), resource.get().scopeId(), true,
+                    () -> check.run(p, resource.get()),
                     ResourceChecker.describe(p, resource.get())));
         }
         Optional<PipelineResourceType> type = storage.pipelines().resourceType(id);
-        return type.flatMap(t -> active(t.pipeline()).map(p -> new Target(dueAt(t, usedTypes(p)),
+        return type.flatMap(t -> active(t.pipeline()).map(p -> new Target(dueAt(t, usedTypes(p)), 0, false,
                 () -> typeCheck.run(p, t), ResourceChecker.describe(p, t))));
     }
 
@@ -338,7 +401,17 @@ public final class CheckScheduler implements AutoCloseable {
         if (!matters) {
             return Optional.empty();
         }
-        return dueAt(resource.id(), interval.get(), resource.lastChecked(), failed);
+        Instant last = resource.lastChecked();
+        Instant shared;
+        synchronized (this) {
+            shared = resource.scopeId() == 0 ? null : scopeChecked.get(resource.scopeId());
+        }
+        if (last != null && shared != null && shared.isAfter(last)) {
+            // Another resource of its history was checked since, successfully: that counts as its check.
+            last = shared;
+            failed = false;
+        }
+        return dueAt(resource.id(), interval.get(), last, failed);
     }
 
     /** When the custom type's next check is due, empty if it is not checked periodically. */
