@@ -94,11 +94,13 @@ public final class PipelineEngine implements AutoCloseable {
 
     /**
      * Waits until the engine {@link #isIdle() is idle}, at most {@code timeout}. Work is counted
-     * from the moment it is requested (setting a pipeline requests checks of its new resources and
-     * scheduling of its jobs before {@code set} returns), and each piece of work begins what it
-     * causes before it ends, so right after a call that caused work this does not return before
-     * the whole chain (checks, new versions, builds, their puts, downstream builds) has run out.
-     * No polling: it wakes when the last piece of work ends.
+     * from the moment it is requested (setting a pipeline requests scheduling of its jobs before
+     * {@code set} returns), and each piece of work begins what it causes before it ends, so right
+     * after a call that caused work this does not return before the whole chain (checks, new
+     * versions, builds, their puts, downstream builds) has run out. No polling: it wakes when the
+     * last piece of work ends. A pipeline just set is first checked by the periodic scan (within
+     * 10 seconds, as in Concourse), which this does not wait for: check its resources through
+     * {@link Resources#check} first when the chain should start at once.
      *
      * @return true when idle, false when the timeout passed first
      * @throws InterruptedException if interrupted while waiting

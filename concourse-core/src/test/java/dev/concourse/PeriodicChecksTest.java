@@ -103,6 +103,51 @@ class PeriodicChecksTest {
     }
 
     @Test
+    void resourcesSharingAVersionHistoryShareTheirPeriodicChecks() {
+        set("""
+                resources:
+                - name: a
+                  type: counting
+                  source: {id: same}
+                - name: b
+                  type: counting
+                  source: {id: same}
+                - name: c
+                  type: counting
+                  source: {id: other}
+                jobs:
+                - name: use
+                  plan:
+                  - get: a
+                    trigger: true
+                  - get: b
+                    trigger: true
+                  - get: c
+                    trigger: true
+                """);
+
+        // Before their first checks they have no history yet: each is checked.
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(counting.times("same")).containsExactly(at(10), at(10));
+        long shared = engine.resources().get(CI.resource("a")).orElseThrow().scopeId();
+        assertThat(engine.resources().get(CI.resource("b")).orElseThrow().scopeId()).isEqualTo(shared);
+
+        clock.advance(Duration.ofSeconds(130));
+
+        // Then one check a minute for the history they share, not one per resource.
+        assertThat(counting.times("same")).containsExactly(at(10), at(10), at(70), at(130));
+        assertThat(counting.times("other")).containsExactly(at(10), at(70), at(130));
+
+        // A check through the API of one (at 160s) pushes the next periodic check of both back (a
+        // would have been due at 190s).
+        clock.advance(Duration.ofSeconds(20));
+        engine.resources().check(CI.resource("b"));
+        clock.advance(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(counting.times("same")).containsExactly(at(10), at(10), at(70), at(130), at(160), at(220));
+    }
+
+    @Test
     void aCheckDoneElsewherePushesTheNextPeriodicOneBack() {
         set("""
                 resources:

@@ -37,6 +37,10 @@ import javax.sql.DataSource;
  * U+FFFD. Values larger than the schema holds (names over 1024 characters, an event over 1 MiB)
  * are rejected with {@link IllegalArgumentException}.
  *
+ * <p>Several nodes may share one PostgreSQL database: writes serialize on the store lock,
+ * {@link #leases()} are timed by the database's clock and carry fencing tokens, and appends notify
+ * the other nodes' {@link BuildEventFeed}s.
+ *
  * <p>Close it to stop its writer thread and release Hibernate; the data source is the caller's and
  * stays open.
  */

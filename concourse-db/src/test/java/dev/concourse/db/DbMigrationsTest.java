@@ -63,6 +63,30 @@ class DbMigrationsTest {
     }
 
     @Test
+    void theHostApplicationsPersistenceXmlAndLiquibaseTablesAreLeftAlone() throws SQLException {
+        assertThat(getClass().getClassLoader().getResource("META-INF/persistence.xml"))
+                .as("the host's persistence.xml of the test class path").isNotNull();
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            // The host's own Liquibase history, which the store must neither read nor change.
+            statement.execute("CREATE TABLE DATABASECHANGELOG (ID VARCHAR(255), AUTHOR VARCHAR(255))");
+            statement.execute("INSERT INTO DATABASECHANGELOG VALUES ('host-1', 'host')");
+        }
+
+        try (JpaStorage storage = JpaStorage.builder().dataSource(dataSource).build()) {
+            assertThat(storage.teams().createIfAbsent(Team.MAIN).name()).isEqualTo(Team.MAIN);
+        }
+
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT ID, AUTHOR FROM DATABASECHANGELOG")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("host-1");
+            assertThat(rs.next()).as("nothing added to the host's changelog").isFalse();
+        }
+    }
+
+    @Test
     void withoutMigrationAnEmptyDatabaseIsNotTouched() throws SQLException {
         try (JpaStorage storage = JpaStorage.builder().dataSource(dataSource).migrate(false).build()) {
             assertThatThrownBy(() -> storage.teams().list()).isInstanceOf(RuntimeException.class);

@@ -1,5 +1,6 @@
 package dev.concourse.benchmarks.scheduler;
 
+import dev.concourse.benchmarks.CpuTime;
 import dev.concourse.internal.scheduler.algorithm.InputConfig;
 import dev.concourse.internal.scheduler.algorithm.InputResolver;
 import dev.concourse.internal.scheduler.algorithm.InputResult;
@@ -31,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Measures the engine's {@code InputResolver} directly: there is no public entry point that
  * resolves a job's inputs without also saving them and creating builds (that is the scheduling
  * pass, measured in {@link SchedulingPassBenchmark}). The setup checks that each scenario resolves
- * to the versions Concourse resolves.
+ * to the versions Concourse resolves. CPU time per resolution ({@link CpuTime}) is reported too.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,7 +59,7 @@ public class FixtureResolutionBenchmark {
                         in.passed().stream().map(history::jobId).collect(Collectors.toSet()), false, null, true,
                         currentJob))
                 .toList();
-        Resolution resolution = resolve();
+        Resolution resolution = runResolution();
         Map<String, String> actual = new LinkedHashMap<>();
         for (InputConfig input : inputs) {
             InputResult result = resolution.inputs().get(input.name());
@@ -72,7 +73,14 @@ public class FixtureResolutionBenchmark {
     }
 
     @Benchmark
-    public Resolution resolve() {
+    public Resolution resolve(CpuTime cpu) {
+        cpu.start();
+        Resolution resolution = runResolution();
+        cpu.stop();
+        return resolution;
+    }
+
+    private Resolution runResolution() {
         return storage.inTransaction(() -> new InputResolver(storage.history()).resolve(currentJob, inputs));
     }
 }

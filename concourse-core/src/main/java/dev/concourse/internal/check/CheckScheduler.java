@@ -1,6 +1,8 @@
 package dev.concourse.internal.check;
 
 import dev.concourse.Pipeline;
+import dev.concourse.PipelineRef;
+import dev.concourse.PipelineResourceType;
 import dev.concourse.Resource;
 import dev.concourse.Team;
 import dev.concourse.config.AcrossStep;
@@ -9,6 +11,8 @@ import dev.concourse.config.GetStep;
 import dev.concourse.config.HookStep;
 import dev.concourse.config.InParallelStep;
 import dev.concourse.config.JobConfig;
+import dev.concourse.config.PutStep;
+import dev.concourse.config.ResourceTypeConfig;
 import dev.concourse.config.RetryStep;
 import dev.concourse.config.Step;
 import dev.concourse.config.TimeoutStep;
@@ -20,12 +24,16 @@ import dev.concourse.spi.scheduling.EngineClock;
 import dev.concourse.spi.storage.Storage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -44,7 +52,21 @@ import org.slf4j.LoggerFactory;
  * first failure, then 2s, 4s... doubling up to the interval; a success returns to the interval.
  * The failure count lives in memory, so an engine restart retries after 1s.
  *
- * <p>Timers run on the engine's clock, one per resource; the due time is computed from the
+ * <p>The custom types of a pipeline ({@code resource_types}) are checked the same way, on their own
+ * {@code check_every} (default {@value #DEFAULT_INTERVAL_TEXT}, {@code never}: not at all) with the
+ * same backoff, as Concourse checks resource types: those that matter, which are the types some
+ * resource a job gets or puts is of, and the types those are built on. A type's check saves the
+ * versions of its image in the type's history; steps and checks use the newest
+ * ({@link ResourceTypeImages}).
+ *
+ * <p>Resources that share one version history (the same base type and source in a team,
+ * {@link ScopeKeys}) share their periodic checks, as Concourse's checks of a shared resource config
+ * scope do: one check of the history runs at a time (a resource due while another check of its
+ * history runs waits for it, then counts it as its own), and a successful check of any of them
+ * counts as a check of all for their {@code check_every}. Before its first check a resource has no
+ * history yet and is checked on its own.
+ *
+ * <p>Timers run on the engine's clock, one per resource or type; the due time is computed from the
  * resource's stored last check time, so checks made elsewhere (the API, a build's get step,
  * a webhook) push the next periodic one back. Every {@value #RESCAN_SECONDS} seconds a rescan
  * picks up pipelines that were set, paused, unpaused or archived. The checks themselves run on the
@@ -67,12 +89,25 @@ public final class CheckScheduler implements AutoCloseable {
         CheckOutcome run(Pipeline pipeline, Resource resource);
     }
 
+    /** Runs one check of a pipeline's custom type now (a failure is returned, not thrown). */
+    @FunctionalInterface
+    public interface TypeCheck {
+        CheckOutcome run(Pipeline pipeline, PipelineResourceType type);
+    }
+
     private final Storage storage;
     private final EngineClock clock;
     private final Executor executor;
     private final Check check;
+    private final TypeCheck typeCheck;
     private final EngineActivity activity;
     private final Map<Long, Slot> slots = new HashMap<>();
+    /** Per shared history: when a check of it last succeeded, as far as this scheduler knows. */
+    private Map<Long, Instant> scopeChecked = new HashMap<>();
+    /** Per history: the resource whose periodic check of it runs now. */
+    private final Map<Long, Long> runningScopes = new HashMap<>();
+    /** Per history: the resources due while a check of it ran, re-armed when it ends. */
+    private final Map<Long, Set<Long>> waiting = new HashMap<>();
     private EngineClock.Scheduled rescanTimer;
     private boolean started;
     private boolean closed;
@@ -81,8 +116,9 @@ public final class CheckScheduler implements AutoCloseable {
      * @param activity counts checks that are due now or running as work in flight (a check due
      *                 later is not)
      */
-    public CheckScheduler(Storage storage, EngineClock clock, Executor executor, Check check,
+    public CheckScheduler(Storage storage, EngineClock clock, Executor executor, Check check, TypeCheck typeCheck,
             EngineActivity activity) {
+        this.typeCheck = Objects.requireNonNull(typeCheck, "typeCheck");
         this.activity = Objects.requireNonNull(activity, "activity");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -116,15 +152,34 @@ public final class CheckScheduler implements AutoCloseable {
     void rescan() {
         Map<Long, Instant> due = new HashMap<>();
         try {
+            List<Map.Entry<Pipeline, List<Resource>>> active = new ArrayList<>();
+            Map<Long, Instant> checked = new HashMap<>();
             for (Team team : storage.teams().list()) {
                 for (Pipeline pipeline : storage.pipelines().list(team.name())) {
-                    if (pipeline.paused() || pipeline.archived()) {
-                        continue;
+                    List<Resource> resources = storage.pipelines().resources(pipeline.id());
+                    for (Resource r : resources) {
+                        if (r.scopeId() != 0 && r.lastChecked() != null && r.checkError() == null) {
+                            checked.merge(r.scopeId(), r.lastChecked(), CheckScheduler::later);
+                        }
                     }
-                    Set<String> triggers = triggerInputs(pipeline);
-                    for (Resource resource : storage.pipelines().resources(pipeline.id())) {
-                        dueAt(pipeline, resource, triggers).ifPresent(at -> due.put(resource.id(), at));
+                    if (!pipeline.paused() && !pipeline.archived()) {
+                        active.add(Map.entry(pipeline, resources));
                     }
+                }
+            }
+            synchronized (this) {
+                checked.forEach((scope, at) -> scopeChecked.merge(scope, at, CheckScheduler::later));
+                scopeChecked.keySet().retainAll(checked.keySet());
+            }
+            for (var entry : active) {
+                Pipeline pipeline = entry.getKey();
+                Set<String> triggers = triggerInputs(pipeline);
+                for (Resource resource : entry.getValue()) {
+                    dueAt(pipeline, resource, triggers).ifPresent(at -> due.put(resource.id(), at));
+                }
+                Set<String> used = usedTypes(pipeline);
+                for (PipelineResourceType type : storage.pipelines().resourceTypes(pipeline.id())) {
+                    dueAt(type, used).ifPresent(at -> due.put(type.id(), at));
                 }
             }
         } catch (RuntimeException e) {
@@ -141,7 +196,8 @@ public final class CheckScheduler implements AutoCloseable {
                 var entry = it.next();
                 if (!due.containsKey(entry.getKey()) && !entry.getValue().running) {
                     entry.getValue().cancel();
-                    if (!storage.pipelines().resource(entry.getKey()).isPresent()) {
+                    if (storage.pipelines().resource(entry.getKey()).isEmpty()
+                            && storage.pipelines().resourceType(entry.getKey()).isEmpty()) {
                         it.remove();
                     }
                 }
@@ -209,12 +265,11 @@ public final class CheckScheduler implements AutoCloseable {
             slot.timer = null;
             slot.due = null;
         }
-        Optional<Resource> resource = storage.pipelines().resource(resourceId);
-        Optional<Pipeline> pipeline = resource.flatMap(r -> storage.pipelines().find(r.ref().pipeline()));
-        if (resource.isEmpty() || pipeline.isEmpty() || pipeline.get().paused() || pipeline.get().archived()) {
+        Optional<Target> target = target(resourceId);
+        if (target.isEmpty()) {
             return false;
         }
-        Optional<Instant> due = dueAt(pipeline.get(), resource.get(), triggerInputs(pipeline.get()));
+        Optional<Instant> due = target.get().due();
         synchronized (this) {
             if (closed) {
                 return false;
@@ -227,12 +282,21 @@ public final class CheckScheduler implements AutoCloseable {
                 arm(slot, resourceId, due.get());
                 return false;
             }
+            long scope = target.get().scopeId();
+            if (scope != 0 && runningScopes.containsKey(scope)) {
+                // Its history is being checked for another resource: that check counts for this one.
+                waiting.computeIfAbsent(scope, k -> new HashSet<>()).add(resourceId);
+                return false;
+            }
+            if (scope != 0) {
+                runningScopes.put(scope, resourceId);
+            }
             slot.running = true;
         }
         try {
             executor.execute(() -> {
                 try {
-                    run(slot, resourceId, pipeline.get(), resource.get());
+                    run(slot, resourceId, target.get());
                 } finally {
                     if (imminent) {
                         activity.end();
@@ -248,39 +312,86 @@ public final class CheckScheduler implements AutoCloseable {
         }
     }
 
-    private void run(Slot slot, long resourceId, Pipeline pipeline, Resource resource) {
+    private void run(Slot slot, long resourceId, Target target) {
         boolean failed;
+        Set<Long> waited = Set.of();
         try {
-            CheckOutcome outcome = check.run(pipeline, resource);
+            CheckOutcome outcome = target.check().get();
             failed = !outcome.succeeded();
+            if (!failed && outcome.scopeId() != 0 && target.isResource()) {
+                synchronized (this) {
+                    scopeChecked.merge(outcome.scopeId(), outcome.finished(), CheckScheduler::later);
+                }
+            }
         } catch (ResourceCancelledException e) {
             return;
         } catch (RuntimeException e) {
-            LOG.warn("the periodic check of {} failed unexpectedly", ResourceChecker.describe(pipeline, resource), e);
+            LOG.warn("the periodic check of {} failed unexpectedly", target.describe(), e);
             failed = true;
         } finally {
             synchronized (this) {
                 slot.running = false;
+                if (target.scopeId() != 0) {
+                    runningScopes.remove(target.scopeId());
+                    Set<Long> w = waiting.remove(target.scopeId());
+                    waited = w == null ? Set.of() : w;
+                }
             }
         }
-        Optional<Resource> now = storage.pipelines().resource(resourceId);
         synchronized (this) {
             if (closed) {
                 return;
             }
             slot.failures = failed ? slot.failures + 1 : 0;
         }
-        if (now.isPresent()) {
-            Optional<Instant> next = dueAt(pipeline, now.get(), triggerInputs(pipeline));
-            synchronized (this) {
-                next.ifPresent(d -> arm(slot, resourceId, d));
+        rearm(resourceId);
+        waited.forEach(this::rearm);
+    }
+
+    /** Arms the timer of a resource or type for its next due time, if it has one. */
+    private void rearm(long id) {
+        Optional<Instant> next = target(id).flatMap(Target::due);
+        synchronized (this) {
+            Slot slot = slots.get(id);
+            if (slot != null) {
+                next.ifPresent(d -> arm(slot, id, d));
             }
         }
     }
 
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    /**
+     * A resource or custom type to check: when it is due and how to check it; empty when it is
+     * gone or its pipeline is paused or archived.
+     */
+    private record Target(Optional<Instant> due, long scopeId, boolean isResource, Supplier<CheckOutcome> check,
+            String describe) {
+    }
+
+    private Optional<Target> target(long id) {
+        Optional<Resource> resource = storage.pipelines().resource(id);
+        if (resource.isPresent()) {
+            return active(resource.get().ref().pipeline()).map(p -> new Target(
+                    dueAt(p, resource.get(), triggerInputs(p)), resource.get().scopeId(), true,
+                    () -> check.run(p, resource.get()),
+                    ResourceChecker.describe(p, resource.get())));
+        }
+        Optional<PipelineResourceType> type = storage.pipelines().resourceType(id);
+        return type.flatMap(t -> active(t.pipeline()).map(p -> new Target(dueAt(t, usedTypes(p)), 0, false,
+                () -> typeCheck.run(p, t), ResourceChecker.describe(p, t))));
+    }
+
+    private Optional<Pipeline> active(PipelineRef ref) {
+        return storage.pipelines().find(ref).filter(p -> !p.paused() && !p.archived());
+    }
+
     /** When the resource's next check is due, empty if it is not checked periodically. */
     private Optional<Instant> dueAt(Pipeline pipeline, Resource resource, Set<String> triggers) {
-        Optional<Duration> interval = interval(pipeline, resource);
+        Optional<Duration> interval = interval(resource.config().checkEvery(),
+                () -> ResourceChecker.describe(pipeline, resource));
         if (interval.isEmpty()) {
             return Optional.empty();
         }
@@ -290,11 +401,34 @@ public final class CheckScheduler implements AutoCloseable {
         if (!matters) {
             return Optional.empty();
         }
-        if (resource.lastChecked() == null) {
+        Instant last = resource.lastChecked();
+        Instant shared;
+        synchronized (this) {
+            shared = resource.scopeId() == 0 ? null : scopeChecked.get(resource.scopeId());
+        }
+        if (last != null && shared != null && shared.isAfter(last)) {
+            // Another resource of its history was checked since, successfully: that counts as its check.
+            last = shared;
+            failed = false;
+        }
+        return dueAt(resource.id(), interval.get(), last, failed);
+    }
+
+    /** When the custom type's next check is due, empty if it is not checked periodically. */
+    private Optional<Instant> dueAt(PipelineResourceType type, Set<String> used) {
+        if (!used.contains(type.name())) {
+            return Optional.empty();
+        }
+        return interval(type.config().checkEvery(), () -> "resource type '" + type.name() + "' of pipeline '"
+                + type.pipeline() + "'").flatMap(i -> dueAt(type.id(), i, type.lastChecked(), type.checkError() != null));
+    }
+
+    private Optional<Instant> dueAt(long id, Duration interval, Instant lastChecked, boolean failed) {
+        if (lastChecked == null) {
             return Optional.of(clock.now());
         }
-        Duration wait = failed ? backoff(interval.get(), failures(resource.id())) : interval.get();
-        return Optional.of(resource.lastChecked().plus(wait));
+        Duration wait = failed ? backoff(interval, failures(id)) : interval;
+        return Optional.of(lastChecked.plus(wait));
     }
 
     private synchronized int failures(long resourceId) {
@@ -309,8 +443,7 @@ public final class CheckScheduler implements AutoCloseable {
         return delay.compareTo(interval) < 0 ? delay : interval;
     }
 
-    private static Optional<Duration> interval(Pipeline pipeline, Resource resource) {
-        String every = resource.config().checkEvery();
+    private static Optional<Duration> interval(String every, Supplier<String> describe) {
         if (every == null || every.isEmpty()) {
             return Optional.of(DEFAULT_INTERVAL);
         }
@@ -322,7 +455,7 @@ public final class CheckScheduler implements AutoCloseable {
             return Optional.of(parsed.isZero() || parsed.isNegative() ? DEFAULT_INTERVAL : parsed);
         } catch (IllegalArgumentException e) {
             // The validator rejects such a pipeline; one set without validation is still checked.
-            LOG.warn("{} has an invalid check_every '{}', using {}: {}", ResourceChecker.describe(pipeline, resource),
+            LOG.warn("{} has an invalid check_every '{}', using {}: {}", describe.get(),
                     every, DEFAULT_INTERVAL_TEXT, e.getMessage());
             return Optional.of(DEFAULT_INTERVAL);
         }
@@ -332,34 +465,70 @@ public final class CheckScheduler implements AutoCloseable {
     static Set<String> triggerInputs(Pipeline pipeline) {
         Set<String> names = new HashSet<>();
         for (JobConfig job : pipeline.config().jobs()) {
-            gets(job.asStep(), names);
+            walk(job.asStep(), step -> {
+                if (step instanceof GetStep get && get.trigger()) {
+                    names.add(get.resourceName());
+                }
+            });
         }
         return names;
     }
 
-    private static void gets(Step step, Set<String> names) {
-        switch (step) {
-            case GetStep get -> {
-                if (get.trigger()) {
-                    names.add(get.resourceName());
+    /**
+     * The custom types that matter: those of the resources some job of the pipeline gets or puts,
+     * and the custom types their images come from, down to a base type.
+     */
+    static Set<String> usedTypes(Pipeline pipeline) {
+        Set<String> resources = new HashSet<>();
+        for (JobConfig job : pipeline.config().jobs()) {
+            walk(job.asStep(), step -> {
+                switch (step) {
+                    case GetStep get -> resources.add(get.resourceName());
+                    case PutStep put -> resources.add(put.resourceName());
+                    default -> {
+                    }
                 }
+            });
+        }
+        List<ResourceTypeConfig> types = pipeline.config().resourceTypes();
+        Set<String> used = new HashSet<>();
+        pipeline.config().resources().stream().filter(r -> resources.contains(r.name())).forEach(r -> {
+            // As ResourceTypeChain resolves it: each custom type's image comes from the remaining types.
+            List<ResourceTypeConfig> remaining = new ArrayList<>(types);
+            String current = r.type();
+            while (true) {
+                String name = current;
+                Optional<ResourceTypeConfig> custom = remaining.stream().filter(t -> t.name().equals(name)).findFirst();
+                if (custom.isEmpty()) {
+                    break;
+                }
+                used.add(name);
+                remaining.remove(custom.get());
+                current = custom.get().type();
             }
-            case DoStep s -> s.steps().forEach(sub -> gets(sub, names));
-            case InParallelStep s -> s.steps().forEach(sub -> gets(sub, names));
-            case TryStep s -> gets(s.step(), names);
-            case AcrossStep s -> gets(s.step(), names);
-            case RetryStep s -> gets(s.step(), names);
-            case TimeoutStep s -> gets(s.step(), names);
+        });
+        return used;
+    }
+
+    private static void walk(Step step, Consumer<Step> visit) {
+        visit.accept(step);
+        switch (step) {
+            case DoStep s -> s.steps().forEach(sub -> walk(sub, visit));
+            case InParallelStep s -> s.steps().forEach(sub -> walk(sub, visit));
+            case TryStep s -> walk(s.step(), visit);
+            case AcrossStep s -> walk(s.step(), visit);
+            case RetryStep s -> walk(s.step(), visit);
+            case TimeoutStep s -> walk(s.step(), visit);
             case HookStep s -> {
-                gets(s.step(), names);
-                gets(s.hook(), names);
+                walk(s.step(), visit);
+                walk(s.hook(), visit);
             }
             default -> {
             }
         }
     }
 
-    /** A resource's timer and retry state; guarded by the scheduler. */
+    /** A resource's or type's timer and retry state; guarded by the scheduler. */
     private final class Slot {
         EngineClock.Scheduled timer;
         Instant due;

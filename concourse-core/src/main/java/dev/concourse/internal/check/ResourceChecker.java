@@ -1,6 +1,7 @@
 package dev.concourse.internal.check;
 
 import dev.concourse.Pipeline;
+import dev.concourse.PipelineResourceType;
 import dev.concourse.Resource;
 import dev.concourse.config.ResourceConfig;
 import dev.concourse.internal.config.GoDuration;
@@ -111,8 +112,8 @@ public final class ResourceChecker {
                     : workerFor(pipeline.ref().team(), config.tags()).orElseThrow(() -> new ResourceException(
                             "no worker can run its checks: none is compatible with team '" + pipeline.ref().team()
                                     + "' and tags " + config.tags()));
-            ResolvedType type = images.resolve(config.type(), pipeline.config().resourceTypes(), vars, placed, stderr,
-                    trigger);
+            ResolvedType type = images.resolve(pipeline, config.type(), pipeline.config().resourceTypes(), vars,
+                    placed, stderr, trigger);
             ResourceVersionStore versions = storage.versions();
             scopeId = versions.assignScope(resource.id(), ScopeKeys.of(pipeline, resource, source));
             Version start = from != null ? from : versions.latest(scopeId).map(ResourceVersion::version).orElse(null);
@@ -139,6 +140,63 @@ public final class ResourceChecker {
             link.close();
             lock.unlock();
         }
+    }
+
+    /**
+     * Checks the image of the pipeline's custom type {@code type} now
+     * ({@link ResourceTypeImages#checkType}), on a worker compatible with the type's tags when it
+     * needs one, within the default check timeout ({@value #DEFAULT_CHECK_TIMEOUT_TEXT}: a type has
+     * no {@code check_timeout}), recording how it went on the type.
+     *
+     * @return how it went; a failure is recorded, not thrown
+     * @throws ResourceCancelledException when {@code cancel} was raised
+     */
+    public CheckOutcome checkType(Pipeline pipeline, PipelineResourceType type, SourceEvaluator vars,
+            CancelSignal cancel) {
+        String describe = describe(pipeline, type);
+        StderrTail stderr = new StderrTail(OutputStream.nullOutputStream(), STDERR_TAIL_BYTES);
+        ReentrantLock lock = running.computeIfAbsent(type.id(), id -> new ReentrantLock());
+        lock.lock();
+        CancelTrigger trigger = new CancelTrigger();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        CancelSignal.Registration link = cancel.onCancel(trigger::cancel);
+        EngineClock.Scheduled timer = clock.schedule(DEFAULT_CHECK_TIMEOUT, () -> {
+            timedOut.set(true);
+            trigger.cancel();
+        });
+        try {
+            Worker placed = !images.needsWorker(images.imagePlan(pipeline, type)) ? null
+                    : workerFor(pipeline.ref().team(), type.config().tags()).orElseThrow(() -> new ResourceException(
+                            "no worker can run its checks: none is compatible with team '" + pipeline.ref().team()
+                                    + "' and tags " + type.config().tags()));
+            ResourceTypeImages.TypeCheck done = images.checkType(pipeline, type, vars, placed, stderr, trigger);
+            return new CheckOutcome(done.scopeId(), done.found(), done.saved(), null, vars.redact(stderr.text()),
+                    clock.now());
+        } catch (ResourceCancelledException e) {
+            if (!timedOut.get()) {
+                throw e;
+            }
+            return failedType(type, "checking " + describe + " timed out after "
+                    + GoDuration.format(DEFAULT_CHECK_TIMEOUT), stderr, vars);
+        } catch (ResourceException | RuntimeOperationException e) {
+            return failedType(type, "checking " + describe + " failed: " + e.getMessage(), stderr, vars);
+        } catch (RuntimeException e) {
+            LOG.warn("checking {} failed unexpectedly", describe, e);
+            return failedType(type, "checking " + describe + " failed: " + e, stderr, vars);
+        } finally {
+            timer.cancel();
+            link.close();
+            lock.unlock();
+        }
+    }
+
+    private CheckOutcome failedType(PipelineResourceType type, String error, StderrTail stderr,
+            SourceEvaluator vars) {
+        Instant now = clock.now();
+        CheckOutcome outcome = new CheckOutcome(type.scopeId(), List.of(), List.of(), vars.redact(error),
+                vars.redact(stderr.text()), now);
+        storage.versions().recordCheck(type.id(), now, outcome.recordedError());
+        return outcome;
     }
 
     private CheckOutcome failed(Resource resource, long scopeId, String error, StderrTail stderr,
@@ -168,6 +226,11 @@ public final class ResourceChecker {
         List<Worker> compatible = PlacementStrategies.compatible(runtime.workers(),
                 new PlacementRequest(team, PlacementRequest.StepKind.CHECK, null, tags, List.of()));
         return compatible.stream().findFirst();
+    }
+
+    /** {@code resource type 'my-type' of pipeline 'main/ci'}. */
+    public static String describe(Pipeline pipeline, PipelineResourceType type) {
+        return "resource type '" + type.name() + "' of pipeline '" + pipeline.ref() + "'";
     }
 
     /** {@code resource 'repo' of pipeline 'main/ci'}. */

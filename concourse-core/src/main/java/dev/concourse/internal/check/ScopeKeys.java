@@ -35,6 +35,11 @@ final class ScopeKeys {
         return "resource:" + resourceId + ":" + sha256(type + "\0" + canonicalJson(source));
     }
 
+    /** {@code resource-type:<id>:<sha256 of its image's type and source>}: a pipeline type's own history. */
+    static String resourceType(long typeId, String imageType, Map<String, Object> source) {
+        return "resource-type:" + typeId + ":" + sha256(imageType + "\0" + canonicalJson(source));
+    }
+
     /** {@code team:<sha256 of team>:<sha256 of type and source>}: shared by the team's resources. */
     static String shared(String team, String type, Map<String, Object> source) {
         return "team:" + sha256(team) + ":" + sha256(type + "\0" + canonicalJson(source));

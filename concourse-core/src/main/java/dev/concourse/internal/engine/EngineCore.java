@@ -111,7 +111,7 @@ public final class EngineCore implements AutoCloseable {
             dev.concourse.internal.resourcetype.Resources facade =
                     new dev.concourse.internal.resourcetype.Resources(clock, settings.abortGracePeriod(),
                             executor instanceof dev.concourse.spi.scheduling.CallerRunsExecutor);
-            ResourceTypeImages typeImages = own(new ResourceTypeImages(registry, facade));
+            ResourceTypeImages typeImages = own(new ResourceTypeImages(registry, facade, storage, clock));
             DeferredScheduleRequests putVersions = new DeferredScheduleRequests();
             ResourceChecker checker = new ResourceChecker(storage, typeImages, facade, runtime, clock);
             ExecEnvironment env = new ExecEnvironment(runtime, placement, clock, executor,
@@ -148,7 +148,8 @@ public final class EngineCore implements AutoCloseable {
             this.resources = own(new ResourceService(storage, pipelines, checker, credentials, executor, activity,
                     clock));
             resources.scheduleWith(scheduler);
-            this.checks = own(new CheckScheduler(storage, clock, executor, resources::checkNow, activity));
+            this.checks = own(new CheckScheduler(storage, clock, executor, resources::checkNow,
+                    resources::checkTypeNow, activity));
             teams.create(Team.MAIN);
         } catch (RuntimeException e) {
             closeOwned();

@@ -4,6 +4,7 @@ import dev.concourse.ConcourseException;
 import dev.concourse.NotFoundException;
 import dev.concourse.Pipeline;
 import dev.concourse.PipelineRef;
+import dev.concourse.PipelineResourceType;
 import dev.concourse.Resource;
 import dev.concourse.ResourceRef;
 import dev.concourse.Resources;
@@ -107,6 +108,22 @@ final class ResourceService implements Resources, AutoCloseable {
                 scheduling.resource(resource.id());
             }
             return outcome;
+        } finally {
+            activity.end();
+        }
+    }
+
+    /**
+     * Checks the image of a custom type of the pipeline with the pipeline's credentials, for the
+     * periodic checks. Its new versions are used by the steps and checks that come after.
+     *
+     * @throws ResourceCancelledException when the engine closes meanwhile
+     */
+    CheckOutcome checkTypeNow(Pipeline pipeline, PipelineResourceType type) {
+        activity.begin();
+        try {
+            SecretTracker tracker = new SecretTracker();
+            return checker.checkType(pipeline, type, SourceEvaluator.of(vars(pipeline, tracker), tracker), closing);
         } finally {
             activity.end();
         }

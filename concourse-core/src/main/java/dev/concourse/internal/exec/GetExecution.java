@@ -105,8 +105,8 @@ final class GetExecution {
     private Result get(EngineResources engine, Pipeline pipeline, Resource resource, Map<String, Object> source,
             Map<String, Object> params, Worker worker, Cancellation ctx) {
         CancelSignal cancel = ResourceSteps.signal(ctx);
-        ResolvedType type = engine.types().resolve(resource.config().type(), pipeline.config().resourceTypes(),
-                ResourceSteps.vars(run), worker, stderr, cancel);
+        ResolvedType type = engine.types().resolve(pipeline, resource.config().type(),
+                pipeline.config().resourceTypes(), ResourceSteps.vars(run), worker, stderr, cancel);
         Version version = version(engine, pipeline, resource, worker, cancel);
         StepCancelled.check(ctx);
         Map<String, String> owner = ResourceSteps.ownerProperties(run, node.id());

@@ -79,8 +79,8 @@ final class PutExecution {
     private Result put(EngineResources engine, Pipeline pipeline, Resource resource, Map<String, Object> source,
             Map<String, Object> params, Map<String, Volume> inputs, Worker worker, Cancellation ctx) {
         CancelSignal cancel = ResourceSteps.signal(ctx);
-        ResolvedType type = engine.types().resolve(resource.config().type(), pipeline.config().resourceTypes(),
-                ResourceSteps.vars(run), worker, stderr, cancel);
+        ResolvedType type = engine.types().resolve(pipeline, resource.config().type(),
+                pipeline.config().resourceTypes(), ResourceSteps.vars(run), worker, stderr, cancel);
         StepCancelled.check(ctx);
         run.emit(new BuildEvent.StartPut(run.now(), origin()));
         ResourceCall call = ResourceCall.put(source, params, ResourceSteps.environment(run, engine, pipeline), stderr,

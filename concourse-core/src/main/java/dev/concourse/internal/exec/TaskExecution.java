@@ -1,5 +1,6 @@
 package dev.concourse.internal.exec;
 
+import dev.concourse.Pipeline;
 import dev.concourse.config.ContainerLimits;
 import dev.concourse.config.ResourceTypeConfig;
 import dev.concourse.config.TaskConfig;
@@ -185,14 +186,14 @@ final class TaskExecution {
                     + "executor runs without one; run the build through PipelineEngine, or use 'image:' with an "
                     + "artifact");
         }
-        List<ResourceTypeConfig> resourceTypes = run.meta.pipeline() == null
-                ? List.of()
-                : run.resources.pipeline(engine.storage(), run.meta.buildId())
-                        .map(p -> p.config().resourceTypes()).orElse(List.of());
+        Pipeline pipeline = run.meta.pipeline() == null
+                ? null
+                : run.resources.pipeline(engine.storage(), run.meta.buildId()).orElse(null);
+        List<ResourceTypeConfig> resourceTypes = pipeline == null ? List.of() : pipeline.config().resourceTypes();
         // image_resource's source and params had their vars resolved with the rest of the config
         // (TaskConfigResolver); the vars passed on are for the sources of custom types.
         try {
-            return engine.types().taskImage(step.name(), imageResource.type(), resourceTypes,
+            return engine.types().taskImage(pipeline, step.name(), imageResource.type(), resourceTypes,
                     imageResource.source(), imageResource.params(),
                     imageResource.version(), step.privileged(), ResourceSteps.vars(run), placed.worker(), stderr,
                     ResourceSteps.signal(ctx));

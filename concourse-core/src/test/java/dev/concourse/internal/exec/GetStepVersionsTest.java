@@ -47,7 +47,8 @@ class GetStepVersionsTest {
         harness = new ExecHarness(base);
         storage = new InMemoryStorage();
         Resources facade = new Resources(harness.clock, Duration.ofSeconds(1));
-        ResourceTypeImages types = new ResourceTypeImages(ResourceTypeRegistry.withBuiltIns(harness.clock::now), facade);
+        ResourceTypeImages types = new ResourceTypeImages(ResourceTypeRegistry.withBuiltIns(harness.clock::now), facade,
+                storage, harness.clock);
         ResourceChecker checker = new ResourceChecker(storage, types, facade, harness.runtime, harness.clock);
         env = new ExecEnvironment(harness.runtime, List.of(), harness.clock, harness.executor, Duration.ofSeconds(1),
                 null, PipelineSetter.UNAVAILABLE, new EngineResources(storage, checker, types, facade,

@@ -142,6 +142,7 @@ public final class RuncContainerRuntime implements ContainerRuntime {
             collector.shutdownNow();
         }
         worker.detachAll();
+        worker.releaseCgroups();
     }
 
     @Override

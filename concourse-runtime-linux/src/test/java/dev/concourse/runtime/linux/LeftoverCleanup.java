@@ -15,25 +15,33 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A safety net after each runc test, also when it failed half-way: deletes the runc containers of
- * every runtime under the temporary directory and unmounts what is still mounted there, so no
- * test leaves containers or mounts on the machine. Runs after the test's own clean-up; when that
- * worked it finds nothing.
+ * the runtimes the test {@linkplain #track tracked} and unmounts what is still mounted under their
+ * base directories, so no test leaves containers or mounts on the machine. Runs after the test's
+ * own clean-up; when that worked it finds nothing. Only tracked directories are touched, so tests
+ * of other JVMs on the same machine are left alone.
  */
 final class LeftoverCleanup implements AfterEachCallback {
-    private static final String TEMP = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath() + "/";
+    private static final Set<Path> BASES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Registers a runtime's base directory for clean-up after the current test; returns it. */
+    static Path track(Path base) {
+        BASES.add(base.toAbsolutePath().normalize());
+        return base;
+    }
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
+        List<Path> bases = List.copyOf(BASES);
+        BASES.clear();
         List<String> points = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
             String[] fields = line.split(" ");
-            if (fields.length > 4 && fields[4].startsWith(TEMP) && fields[4].contains("/containers/")) {
+            if (fields.length > 4 && bases.stream().anyMatch(b -> fields[4].startsWith(b + "/containers/"))) {
                 points.add(fields[4]);
             }
         }
         Set<Path> runcRoots = new LinkedHashSet<>();
-        for (String point : points) {
-            Path base = Path.of(point.substring(0, point.indexOf("/containers/")));
+        for (Path base : bases) {
             runcRoots.add(base.resolve("runc"));
         }
         for (Path root : runcRoots) {

@@ -30,7 +30,7 @@ class RuncContainerRuntimeConformanceTest extends ContainerRuntimeConformanceTes
     protected ContainerRuntime createRuntime() {
         Prerequisites.require();
         return RuncContainerRuntime.builder()
-                .baseDirectory(state)
+                .baseDirectory(LeftoverCleanup.track(state))
                 .workerName("runc-conformance")
                 .outputDrainTimeout(Duration.ofSeconds(2))
                 .garbageCollectionInterval(Duration.ZERO)

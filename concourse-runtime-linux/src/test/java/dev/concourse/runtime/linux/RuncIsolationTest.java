@@ -45,7 +45,7 @@ class RuncIsolationTest {
     void start() throws IOException {
         Prerequisites.require();
         busybox = ContainerImage.rootfs("raw://" + BusyboxRootfs.build(image));
-        runtime = RuncContainerRuntime.builder().baseDirectory(state).garbageCollectionInterval(Duration.ZERO).build();
+        runtime = RuncContainerRuntime.builder().baseDirectory(LeftoverCleanup.track(state)).garbageCollectionInterval(Duration.ZERO).build();
         worker = runtime.workers().getFirst();
     }
 
@@ -87,6 +87,12 @@ class RuncIsolationTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ContainerProcess sleeper = container.run(sh("sleeper", "id -u; cat /proc/self/uid_map; exec sleep 1000"),
                 new ProcessIO(null, out, null));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!out.toString(StandardCharsets.UTF_8).contains("100000") && System.nanoTime() < deadline) {
+            synchronized (out) {
+                out.wait(5);   // the process prints its ids first; wait for them (a real process, with a deadline)
+            }
+        }
         Path pidFile = processDirectory(container, "sleeper").resolve("pid");
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         // the pid is tini's, whose child is the shell (then sleep): both run as the mapped root

@@ -41,7 +41,7 @@ class RuncLifecycleTest {
         Prerequisites.require();
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
         busybox = ContainerImage.rootfs("raw://" + BusyboxRootfs.build(work.resolve("image")));
-        base = work.resolve("runc");
+        base = LeftoverCleanup.track(work.resolve("runc"));
     }
 
     @AfterEach

@@ -40,7 +40,7 @@ class RuncNetworkTest {
     void start() throws Exception {
         Prerequisites.require();
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-        runtime = RuncContainerRuntime.builder().baseDirectory(work.resolve("runc"))
+        runtime = RuncContainerRuntime.builder().baseDirectory(LeftoverCleanup.track(work.resolve("runc")))
                 .garbageCollectionInterval(Duration.ZERO)
                 .network(NetworkSettings.defaults().withBridgeName("ccrt0").withSubnet("10.213.9.0/24")
                         .withDnsServers(List.of("10.213.9.53")).withNat(false))

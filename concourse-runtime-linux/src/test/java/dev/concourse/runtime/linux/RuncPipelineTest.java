@@ -45,7 +45,7 @@ class RuncPipelineTest {
         Prerequisites.require();
         // unprivileged containers must be able to search their way to the runtime's files
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-        runtime = RuncContainerRuntime.builder().baseDirectory(work.resolve("runc"))
+        runtime = RuncContainerRuntime.builder().baseDirectory(LeftoverCleanup.track(work.resolve("runc")))
                 .garbageCollectionInterval(Duration.ZERO).build();
         engine = PipelineEngine.builder().storage(new InMemoryStorage()).runtime(runtime)
                 .abortGracePeriod(Duration.ofSeconds(2)).build();

@@ -3,6 +3,7 @@ package dev.concourse.runtime.linux.internal;
 import dev.concourse.spi.runtime.RuntimeOperationException;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Starts a process's supervisor: a {@code sh} in its own session (so it outlives the engine) that
  * holds the output FIFOs open, runs {@code runc run} of the process's bundle and writes the exit
- * status to the {@code exit} file, atomically. With a memory limit it runs {@code runc run --keep}
+ * status to the {@code exit} file (a few bytes in one write; a reader that finds it empty takes
+ * the process for running, and the supervisor's own exit tells it when to read again). Only
+ * shell built-ins besides runc, since every program started costs time. With a memory limit it runs {@code runc run --keep}
  * instead, notes an OOM kill from the cgroup, then deletes the runc container (one more runc
  * call, so only then). The process runs under the init binary (tini) as PID 1 of its own PID
  * namespace: signals reach it, zombies are reaped, and when it exits the kernel ends whatever it
@@ -34,7 +37,7 @@ final class ProcessLauncher {
               if grep -qs '^oom_kill [1-9]' "$oom"; then : >"$d/oom"; fi
               "$runc" --root "$root" --log "$d/runc.log" delete --force "$id" </dev/null >/dev/null 2>&1 3>&- 4>&-
             fi
-            echo "$status" >"$d/exit.tmp" && mv "$d/exit.tmp" "$d/exit"
+            echo "$status" >"$d/exit"
             """;
 
     private final String runc;
@@ -88,6 +91,31 @@ final class ProcessLauncher {
                         + startTimeout);
             }
             LockSupport.parkNanos(1_000_000L);
+        }
+        awaitInit(directory, supervisor, deadline);
+    }
+
+    /**
+     * Waits until the container's init (tini, the pid in the pid file) has started the process:
+     * runc writes the pid file just before init runs, and until tini has set up its signal
+     * handling the kernel drops signals to it (it is PID 1 of its namespace), so a TERMINATE sent
+     * at once would be lost. Once tini has a child, it handles signals.
+     */
+    private static void awaitInit(ProcessDirectory directory, Process supervisor, long deadline) {
+        String pid = directory.read("pid").orElse("");
+        Path children = Path.of("/proc", pid, "task", pid, "children");
+        if (pid.isEmpty() || !Files.exists(children)) {
+            return;
+        }
+        while (supervisor.isAlive() && System.nanoTime() < deadline) {
+            try {
+                if (!Files.readString(children).isBlank()) {
+                    return;
+                }
+            } catch (IOException e) {
+                return; // init is gone: the process has ended already
+            }
+            LockSupport.parkNanos(500_000L);
         }
     }
 }

@@ -71,7 +71,7 @@ final class ProcessStarter {
             env.forEach((k, v) -> envList.add(k + "=" + v));
             String config = OciConfig.json(new OciConfig.Spec(layout.rootfs().toString(), args, envList, cwd,
                     user.uid(), user.gid(), cs.hostname(), binds, cs.privileged(), worker.idMap(), netns,
-                    Cgroups.pathOf(runcId), cs.memoryBytes(), cs.cpuShares()));
+                    worker.cgroups().pathOf(runcId), cs.memoryBytes(), cs.cpuShares()));
             Files.writeString(directory.path().resolve("config.json"), config, StandardCharsets.UTF_8);
             directory.write("id", spec.id());
             directory.write("runc-id", runcId);
@@ -84,11 +84,13 @@ final class ProcessStarter {
             throw new RuntimeOperationException("cannot prepare " + what + ": " + e.getMessage(), e);
         }
         Path oomFile = cs.memoryBytes() == null ? null : worker.cgroups().oomFile(runcId);
-        Process supervisor = launcher.spawn(directory, runcId, io.stdin() != null, oomFile, what);
-        RuncProcess process = RuncProcess.follow(spec.id(), directory, cs.memoryLimitText(), worker.signaller(directory),
-                settings.drainTimeout(), io, supervisor.onExit());
+        RuncProcess process = RuncProcess.open(spec.id(), directory, cs.memoryLimitText(), worker.signaller(directory),
+                settings.drainTimeout(), io);
         try {
+            Process supervisor = launcher.spawn(directory, runcId, io.stdin() != null, oomFile, what);
+            process.supervise(supervisor.onExit());
             launcher.awaitStart(directory, supervisor, what);
+            process.started();
         } catch (RuntimeOperationException e) {
             process.detach();
             throw e;

@@ -3,6 +3,7 @@ package dev.concourse.runtime.linux.internal;
 import dev.concourse.spi.runtime.ContainerProcess;
 import dev.concourse.spi.runtime.ProcessIO;
 import dev.concourse.spi.runtime.ProcessSignal;
+import dev.concourse.spi.runtime.RuntimeOperationException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,7 @@ final class RuncProcess implements ContainerProcess {
     private final CountDownLatch outputEnded = new CountDownLatch(2);
     private final CompletableFuture<Integer> done = new CompletableFuture<>();
     private final List<FileChannel> channels = new CopyOnWriteArrayList<>();
+    private final List<RandomAccessFile> holders = new CopyOnWriteArrayList<>();
     private volatile boolean detached;
     private volatile boolean stdinOpened;
     private volatile boolean stdoutOpened;
@@ -62,16 +64,61 @@ final class RuncProcess implements ContainerProcess {
     }
 
     /** Follows a supervisor this instance just started. */
-    static RuncProcess follow(String id, ProcessDirectory directory, String memoryLimit, Consumer<ProcessSignal> signaller,
-            Duration drainTimeout, ProcessIO io, CompletableFuture<?> supervisorExit) {
+    static RuncProcess open(String id, ProcessDirectory directory, String memoryLimit, Consumer<ProcessSignal> signaller,
+            Duration drainTimeout, ProcessIO io) {
         RuncProcess process = new RuncProcess(id, directory, memoryLimit, signaller, drainTimeout, io);
-        process.pump(directory.stdout(), process.stdout, () -> process.stdoutOpened = true);
-        process.pump(directory.stderr(), process.stderr, () -> process.stderrOpened = true);
+        // The readers must have the FIFOs open before the supervisor starts: what a FIFO holds is
+        // dropped when its last user closes it, so a process that ends before the engine opened
+        // its output would lose it. A read-write end held until the supervisor has opened its own
+        // ({@link #started}) lets the readers open without waiting, and keeps them from seeing
+        // the end of the output before it began.
+        CountDownLatch readersOpen = new CountDownLatch(2);
+        try {
+            process.holders.add(new RandomAccessFile(directory.stdout().toFile(), "rw"));
+            process.holders.add(new RandomAccessFile(directory.stderr().toFile(), "rw"));
+            process.pump(directory.stdout(), process.stdout, () -> {
+                process.stdoutOpened = true;
+                readersOpen.countDown();
+            });
+            process.pump(directory.stderr(), process.stderr, () -> {
+                process.stderrOpened = true;
+                readersOpen.countDown();
+            });
+            readersOpen.await();
+        } catch (IOException e) {
+            process.releaseHolders();
+            process.detach();
+            throw new RuntimeOperationException("cannot open the output of process " + id + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            process.releaseHolders();
+            process.detach();
+            Thread.currentThread().interrupt();
+            throw new RuntimeOperationException("interrupted while starting process " + id, e);
+        }
         if (io.stdin() != null) {
             Thread.ofPlatform().daemon().name("runc-stdin-" + id).start(() -> process.feed(io.stdin()));
         }
-        supervisorExit.whenComplete((ignored, error) -> process.complete());
         return process;
+    }
+
+    /** Completes once the supervisor started after {@link #open} has exited. */
+    void supervise(CompletableFuture<?> supervisorExit) {
+        supervisorExit.whenComplete((ignored, error) -> {
+            releaseHolders();
+            complete();
+        });
+    }
+
+    /** The supervisor holds the output FIFOs now (runc started the process): the engine's own ends can go. */
+    void started() {
+        releaseHolders();
+    }
+
+    private void releaseHolders() {
+        for (RandomAccessFile holder : holders) {
+            closeQuietly(holder);
+        }
+        holders.clear();
     }
 
     /** A process an earlier instance started: running (output from now on to {@code io}) or finished. */
@@ -132,6 +179,7 @@ final class RuncProcess implements ContainerProcess {
 
     /** Stops reading output (the runtime is closing; a later instance can re-attach and read the rest). */
     void detach() {
+        releaseHolders();
         detached = true;
         stdout.set(null);
         stderr.set(null);
@@ -233,6 +281,16 @@ final class RuncProcess implements ContainerProcess {
                 err.flush();
             } catch (IOException e) {
                 // the caller closed its stream
+            }
+        }
+    }
+
+    private static void closeQuietly(RandomAccessFile file) {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // only held to let the readers open
             }
         }
     }

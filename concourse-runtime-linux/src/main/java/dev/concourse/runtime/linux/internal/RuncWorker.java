@@ -76,7 +76,7 @@ public final class RuncWorker implements Worker {
         this.volumesDir = base.resolve("volumes");
         this.runcRoot = base.resolve("runc");
         this.images = new Images(base.resolve("images"), idMap, commands);
-        this.cgroups = new Cgroups(settings.cgroupRoot());
+        this.cgroups = new Cgroups(settings.cgroupRoot(), base);
         ProcessLauncher launcher = new ProcessLauncher(settings.runc(), runcRoot, START_TIMEOUT);
         try {
             for (Path dir : List.of(containersDir, volumesDir, runcRoot, base.resolve("images"))) {
@@ -291,6 +291,27 @@ public final class RuncWorker implements Worker {
                 throw new RuntimeOperationException("cannot remove the files of container "
                         + layout.directory().getFileName() + " (" + layout.directory() + "): " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Removes the cgroups of finished processes, and this runtime's parent cgroups if nothing is
+     * left in them, so a closed runtime leaves no empty cgroups behind.
+     */
+    public void releaseCgroups() {
+        gcLock.writeLock().lock();
+        try {
+            java.util.Set<String> live = new java.util.HashSet<>();
+            for (String handle : Names.list(containersDir)) {
+                findRuncContainer(handle).ifPresent(c -> c.processDirectories().forEach(d -> {
+                    if (d.exitStatus().isEmpty()) {
+                        d.read("runc-id").ifPresent(live::add);
+                    }
+                }));
+            }
+            cgroups.collect(live);
+        } finally {
+            gcLock.writeLock().unlock();
         }
     }
 

@@ -79,14 +79,18 @@ final class LocalEngine implements AutoCloseable {
     }
 
     private static LocalEngine start(Path parent, String databaseUrl, RuntimeKind kind, PrintWriter err) {
+        // The database first: a URL that does not work leaves no temporary directory behind.
+        StateDatabase database = databaseUrl == null ? null : StateDatabase.open(databaseUrl);
         Path dir;
         try {
             dir = Files.createTempDirectory(parent, "concourse-runner-");
         } catch (IOException e) {
+            if (database != null) {
+                database.close();
+            }
             throw new UncheckedIOException("cannot create a temporary directory for the build's files in " + parent
                     + ": " + e.getMessage() + "; point java.io.tmpdir at a writable directory", e);
         }
-        StateDatabase database = databaseUrl == null ? null : StateDatabase.open(databaseUrl);
         ContainerRuntime runtime = switch (kind) {
             case local -> LocalProcessRuntime.builder().baseDirectory(dir).build();
             case runc -> RuncContainerRuntime.builder().baseDirectory(dir).build();
