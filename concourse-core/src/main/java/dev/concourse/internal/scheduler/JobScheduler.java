@@ -11,9 +11,11 @@ import dev.concourse.internal.scheduler.algorithm.Resolution;
 import dev.concourse.resource.Version;
 import dev.concourse.spi.scheduling.EngineClock;
 import dev.concourse.spi.storage.BuildInput;
+import dev.concourse.spi.storage.Lease;
 import dev.concourse.spi.storage.NextBuildInputs;
 import dev.concourse.spi.storage.ResolvedInput;
 import dev.concourse.spi.storage.Storage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -29,12 +32,24 @@ import java.util.stream.Collectors;
  * when a triggering input has a version the job never used, then start pending builds oldest
  * first as far as pausing and max-in-flight allow; last, old builds' logs are reaped
  * ({@link BuildLogReaper}). Not thread-safe: one pass at a time.
+ *
+ * <p>Several engine nodes sharing one store: a pass holds the job's lease
+ * ({@code schedule-job:<id>}, see {@link dev.concourse.spi.storage.LeaseStore}) for its whole
+ * length, so one node at a time schedules a job; a node that finds the lease held skips the pass
+ * (the holder is scheduling the job, and the periodic pass covers what it missed). The pending
+ * build is created in one transaction with a fresh check that none is pending and the lease's
+ * fencing check, so a node whose lease lapsed mid-pass cannot create a second one.
  */
 final class JobScheduler {
+    /** How long a pass may hold a job's lease; a node that dies mid-pass blocks the job this long. */
+    static final Duration PASS_LEASE = Duration.ofSeconds(30);
+
     private final Storage storage;
     private final EngineClock clock;
     private final BuildStarter starter;
     private final BuildLogReaper reaper;
+    /** This engine's name as a lease owner: unique per engine instance. */
+    private final String owner = "engine-" + UUID.randomUUID();
 
     JobScheduler(Storage storage, EngineClock clock, BuildStarter starter) {
         this.storage = storage;
@@ -47,9 +62,22 @@ final class JobScheduler {
      * Runs the pass.
      *
      * @return whether the job should be scheduled again soon (a later {@code every} version waits
-     *         and a build started, so the next one may be created)
+     *         and a build started, so the next one may be created); false also when another node
+     *         holds the job's lease
      */
     boolean schedule(long jobId) {
+        Optional<Lease> lease = storage.leases().acquire("schedule-job:" + jobId, owner, PASS_LEASE);
+        if (lease.isEmpty()) {
+            return false;
+        }
+        try {
+            return schedule(jobId, lease.get());
+        } finally {
+            storage.leases().release(lease.get());
+        }
+    }
+
+    private boolean schedule(long jobId, Lease lease) {
         Optional<Job> found = storage.pipelines().job(jobId);
         if (found.isEmpty()) {
             return false;
@@ -69,10 +97,10 @@ final class JobScheduler {
             storage.builds().saveNextInputs(job.id(), nextInputs(inputs, resolution));
             if (resolution.ok() && inputs.stream()
                     .anyMatch(i -> i.trigger() && resolution.inputs().get(i.name()).firstOccurrence())) {
-                ensurePendingBuild(job);
+                ensurePendingBuild(job, lease);
             }
         }
-        boolean started = startPendingBuilds(job, jobs, inputs);
+        boolean started = startPendingBuilds(job, jobs, inputs, lease);
         reaper.reap(job);
         return hasNext && started;
     }
@@ -91,15 +119,19 @@ final class JobScheduler {
         return new NextBuildInputs(resolution.ok(), resolved);
     }
 
-    private void ensurePendingBuild(Job job) {
-        if (!MaxInFlight.of(storage, Set.of(job.ref()), BuildStatus.PENDING).isEmpty()) {
-            return;
-        }
-        Build build = storage.builds().createJobBuild(job.id(), false, 0, clock.now());
-        starter.created(build);
+    /** Creates the job's pending build unless it has one: atomically, so that one node creates it. */
+    private void ensurePendingBuild(Job job, Lease lease) {
+        Optional<Build> created = storage.inTransaction(() -> {
+            storage.leases().check(lease);
+            if (!MaxInFlight.of(storage, Set.of(job.ref()), BuildStatus.PENDING).isEmpty()) {
+                return Optional.<Build>empty();
+            }
+            return Optional.of(storage.builds().createJobBuild(job.id(), false, 0, clock.now()));
+        });
+        created.ifPresent(starter::created);
     }
 
-    private boolean startPendingBuilds(Job job, List<Job> jobs, List<InputConfig> inputs) {
+    private boolean startPendingBuilds(Job job, List<Job> jobs, List<InputConfig> inputs, Lease lease) {
         boolean started = false;
         for (Build build : MaxInFlight.of(storage, Set.of(job.ref()), BuildStatus.PENDING)) {
             if (!MaxInFlight.holders(storage, job, jobs, build).isEmpty()) {
@@ -107,12 +139,12 @@ final class JobScheduler {
             }
             Optional<Map<String, Version>> versions;
             if (build.rerunOf() != 0) {
-                versions = rerunInputs(build);
+                versions = rerunInputs(build, lease);
             } else if (build.manuallyTriggered() && !uncheckedSinceCreated(build, inputs).isEmpty()) {
                 // Concourse's manualTriggerBuild: wait for fresh checks of the unpassed inputs.
                 versions = Optional.empty();
             } else {
-                versions = nextInputs(job, build, inputs);
+                versions = nextInputs(job, build, inputs, lease);
                 if (versions.isEmpty() && !build.manuallyTriggered()) {
                     return started;
                 }
@@ -128,7 +160,8 @@ final class JobScheduler {
     }
 
     /** The next inputs the job resolved, saved as the build's inputs; empty when they are not determined. */
-    private Optional<Map<String, Version>> nextInputs(Job job, Build build, List<InputConfig> inputs) {
+    private Optional<Map<String, Version>> nextInputs(Job job, Build build, List<InputConfig> inputs,
+            Lease lease) {
         if (inputs.isEmpty()) {
             return Optional.of(Map.of());
         }
@@ -138,15 +171,14 @@ final class JobScheduler {
         }
         List<BuildInput> buildInputs = next.buildInputs();
         Map<String, Version> versions = versions(build, buildInputs);
-        storage.builds().saveInputs(build.id(), buildInputs, next.pipedFrom());
-        return Optional.of(versions);
+        return saveInputs(lease, build, buildInputs, next.pipedFrom()) ? Optional.of(versions) : Optional.empty();
     }
 
     /**
      * Concourse's {@code AdoptRerunInputsAndPipes}: the original build's inputs (none a first
      * occurrence) and pipes. Empty while the original has recorded no inputs.
      */
-    private Optional<Map<String, Version>> rerunInputs(Build rerun) {
+    private Optional<Map<String, Version>> rerunInputs(Build rerun, Lease lease) {
         List<BuildInput> original = storage.builds().inputs(rerun.rerunOf());
         Build originalBuild = storage.builds().find(rerun.rerunOf()).orElse(null);
         if (originalBuild == null || original.isEmpty() && originalBuild.startTime() == null) {
@@ -157,8 +189,23 @@ final class JobScheduler {
                 .toList();
         List<Long> pipes = storage.history().pipesTo(rerun.rerunOf()).stream().map(c -> c.id()).toList();
         Map<String, Version> versions = versions(rerun, inputs);
-        storage.builds().saveInputs(rerun.id(), inputs, pipes);
-        return Optional.of(versions);
+        return saveInputs(lease, rerun, inputs, pipes) ? Optional.of(versions) : Optional.empty();
+    }
+
+    /**
+     * Saves the inputs a pending build is about to start with, unless it is no longer pending
+     * (started or aborted meanwhile), under the lease's fencing check: a node whose lease lapsed
+     * never overwrites the inputs of a build another node started.
+     */
+    private boolean saveInputs(Lease lease, Build build, List<BuildInput> inputs, List<Long> pipedFrom) {
+        return storage.inTransaction(() -> {
+            storage.leases().check(lease);
+            if (storage.builds().find(build.id()).map(b -> b.status() != BuildStatus.PENDING).orElse(true)) {
+                return false;
+            }
+            storage.builds().saveInputs(build.id(), inputs, pipedFrom);
+            return true;
+        });
     }
 
     private Map<String, Version> versions(Build build, List<BuildInput> inputs) {
