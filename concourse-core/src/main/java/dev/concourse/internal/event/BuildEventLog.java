@@ -269,13 +269,43 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
 
     private void wakeInBackground() {
         for (;;) {
-            wakeAll();
+            long target = published;
+            boolean closed = finalSequence >= 0;
+            wakeReady(target, closed);
             wakeScheduled.set(false);
-            // A reader that queued after the loop above but before the flag cleared found a wake
-            // scheduled; look again.
-            if (awaiting.isEmpty() || !wakeScheduled.compareAndSet(false, true)) {
+            // An emit or close after this round read target found a wake scheduled and left its
+            // readers to it (possibly while they were set aside above): look again. A reader that
+            // queued after the round rechecks published itself, so with nothing new there is
+            // nobody to wake.
+            if (awaiting.isEmpty() || (published == target && (finalSequence >= 0) == closed)
+                    || !wakeScheduled.compareAndSet(false, true)) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Signals the queued readers waiting for an event up to {@code target} (all of them once
+     * closed) and puts the others back, once each. Without that check, readers that the round
+     * woke, that caught up and queued again while it ran were woken again for nothing, each time
+     * starting a delivery task: with many subscribers the round spun on them.
+     */
+    private void wakeReady(long target, boolean closed) {
+        List<EventSubscription> early = null;
+        EventSubscription reader;
+        while ((reader = awaiting.poll()) != null) {
+            if (!closed && reader.awaitedSequence > target) {
+                if (early == null) {
+                    early = new ArrayList<>();
+                }
+                early.add(reader);
+                continue;
+            }
+            reader.awaiting.set(false);
+            reader.signal();
+        }
+        if (early != null) {
+            awaiting.addAll(early);
         }
     }
 
@@ -474,6 +504,7 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
 
         @Override
         public void awaitEvents(EventSubscription reader) {
+            reader.awaitedSequence = reader.cursor();
             if (reader.awaiting.compareAndSet(false, true)) {
                 awaiting.add(reader);
             }

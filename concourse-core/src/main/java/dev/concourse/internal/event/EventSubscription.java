@@ -29,7 +29,10 @@ final class EventSubscription implements Flow.Subscription, Runnable {
 
     /** Events read from the store at once by a subscriber behind memory. */
     static final int PAGE_SIZE = 64;
-    /** Deliveries before the loop gives its thread back to the executor, so one busy subscriber cannot hog it. */
+    /**
+     * Deliveries before the loop lets the executor's other tasks run (a yield on a virtual thread,
+     * else a new task), so one busy subscriber cannot hog a thread.
+     */
     static final int FAIRNESS_BATCH = 256;
 
     private final EventSource source;
@@ -40,6 +43,11 @@ final class EventSubscription implements Flow.Subscription, Runnable {
 
     /** Whether this subscription is in its log's queue of readers to signal; the log maintains it. */
     final AtomicBoolean awaiting = new AtomicBoolean();
+    /**
+     * The sequence this subscription waits for, set by its loop when it asks to be signalled: the
+     * log's background wake skips it until that event is published (or the log closes).
+     */
+    volatile long awaitedSequence;
 
     // Owned by the delivery loop (handed between its runs through wip).
     private Flow.Subscriber<? super SequencedEvent> subscriber;
@@ -145,6 +153,30 @@ final class EventSubscription implements Flow.Subscription, Runnable {
             long requested = demand.get();
             long emitted = 0;
             while (emitted != requested) {
+                if (delivered >= FAIRNESS_BATCH) {
+                    if (!yieldThread(requested, emitted)) {
+                        return;
+                    }
+                    // Demand is accounted for; go round (cancel, demand, completion) again.
+                    delivered = 0;
+                    requested = 0;
+                    emitted = 0;
+                    break;
+                }
+                if (pageIndex == page.size() && chunkHint != null) {
+                    // The common case, a reader in memory: deliver the run of resident events in
+                    // its chunk in one loop, without a look-up per event.
+                    long batch = Math.min(requested - emitted, FAIRNESS_BATCH - delivered);
+                    long run = deliverResident(batch);
+                    if (run < 0) {
+                        return;
+                    }
+                    emitted += run;
+                    delivered += (int) run;
+                    if (run == batch) {
+                        continue;
+                    }
+                }
                 SequencedEvent event;
                 try {
                     event = next();
@@ -169,11 +201,7 @@ final class EventSubscription implements Flow.Subscription, Runnable {
                     release();
                     return;
                 }
-                if (++delivered == FAIRNESS_BATCH && emitted != requested) {
-                    produced(requested, emitted);
-                    schedule();
-                    return;
-                }
+                delivered++;
             }
             produced(requested, emitted);
 
@@ -204,6 +232,74 @@ final class EventSubscription implements Flow.Subscription, Runnable {
                 return;
             }
         }
+    }
+
+    /**
+     * Delivers up to {@code max} events from the reader's chunk ({@link #chunkHint}), from the
+     * cursor to the last published one or the chunk's end, in one loop: the slots up to
+     * {@link #available} were written before the emitter published it, so they need no lock and
+     * no volatile read each. Stops early at an evicted slot (then {@link #next} reads the store).
+     *
+     * @return how many were delivered, or -1 if the subscription ended (cancelled, or the
+     *         subscriber threw and was told)
+     */
+    private long deliverResident(long max) {
+        BuildEventLog.Chunk chunk = chunkHint;
+        long sequence = cursor;
+        long offset = sequence - chunk.base;
+        if (offset < 0 || offset >= BuildEventLog.CHUNK_SIZE) {
+            return 0;
+        }
+        if (sequence > available) {
+            available = source.published();
+        }
+        long end = Math.min(Math.min(available + 1, chunk.base + BuildEventLog.CHUNK_SIZE), sequence + max);
+        SequencedEvent[] slots = chunk.slots;
+        Flow.Subscriber<? super SequencedEvent> s = subscriber;
+        int slot = (int) offset;
+        long delivered = 0;
+        for (long n = end - sequence; delivered < n; delivered++) {
+            SequencedEvent event = slots[slot++];
+            if (event == null) {
+                break;
+            }
+            cursor++;
+            try {
+                s.onNext(event);
+            } catch (Throwable t) {
+                // Rule 2.13: a subscriber that throws broke its contract; it is cancelled and told why.
+                fail(t);
+                return -1;
+            }
+            if (cancelled) {
+                release();
+                return -1;
+            }
+        }
+        return delivered;
+    }
+
+    /**
+     * After {@link #FAIRNESS_BATCH} deliveries with demand left: lets the executor's other tasks
+     * run. On a virtual thread that is a yield (the loop keeps its thread); otherwise the loop
+     * accounts for what it delivered and schedules itself again.
+     *
+     * @return true if the loop goes on here (demand accounted for: read it again), false if it
+     *         was handed to a new task
+     */
+    private boolean yieldThread(long requested, long emitted) {
+        produced(requested, emitted);
+        if (Thread.currentThread().isVirtual()) {
+            Thread.yield();
+            return true;
+        }
+        schedule();
+        return false;
+    }
+
+    /** The next sequence to deliver; for the source, from the delivery loop only. */
+    long cursor() {
+        return cursor;
     }
 
     private SequencedEvent next() {

@@ -352,6 +352,81 @@ class BuildEventLogTest {
     }
 
     @Test
+    void aReaderThatCaughtUpIsNotWokenAgainBeforeTheNextEventYetStillGetsIt() {
+        long build = newBuild();
+        BuildEventLog log = BuildEventLog.open(build, storage.events(), manual, Long.MAX_VALUE);
+        List<RecordingSubscriber> subscribers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RecordingSubscriber subscriber = new RecordingSubscriber(Long.MAX_VALUE);
+            subscribers.add(subscriber);
+            log.subscribe(1).subscribe(subscriber);
+        }
+        manual.runAll();
+
+        log.emit(log("line 1"));
+        // The first reader's loop runs first, delivers event 1 and queues for event 2; the wake
+        // round that follows signals the other two and sets the first aside: waking it again
+        // started a delivery task that found nothing (with many subscribers, over and over).
+        assertThat(manual.runAll()).as("first reader, wake round, flush, two readers").isEqualTo(5);
+        for (RecordingSubscriber s : subscribers) {
+            assertThat(s.sequences()).containsExactly(1L);
+        }
+
+        log.emit(log("line 2"));
+        manual.runAll();
+        log.close();
+        manual.runAll();
+        for (RecordingSubscriber s : subscribers) {
+            assertThat(s.sequences()).containsExactly(1L, 2L);
+            assertThat(s.completed()).isTrue();
+            assertThat(s.violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSlowSubscriberWithSmallDemandGetsExactlyWhatItAsksWhileOthersRaceAhead() {
+        long build = newBuild();
+        // A window of a few events: the slow reader falls behind memory and reads the store.
+        BuildEventLog log = BuildEventLog.open(build, storage.events(), VIRTUAL, 2_000);
+        int events = 3 * BuildEventLog.CHUNK_SIZE + 7;
+        List<RecordingSubscriber> fast = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            RecordingSubscriber subscriber = new RecordingSubscriber(Long.MAX_VALUE);
+            fast.add(subscriber);
+            log.subscribe(1).subscribe(subscriber);
+        }
+        RecordingSubscriber slow = new RecordingSubscriber(0);
+        log.subscribe(1).subscribe(slow);
+        slow.awaitSubscribed(TIMEOUT);
+
+        int expected = 0;
+        for (int i = 1; i <= events; i++) {
+            log.emit(log("line " + i));
+            if (i % 400 == 0) {
+                slow.request(3);
+                expected += 3;
+                slow.awaitEvents(expected, TIMEOUT);
+                assertThat(slow.sequences()).as("the slow reader's events after %d emitted", i)
+                        .isEqualTo(range(1, expected));
+            }
+        }
+        log.close();
+        for (RecordingSubscriber s : fast) {
+            s.awaitTerminal(TIMEOUT);
+            assertThat(s.sequences()).isEqualTo(range(1, events));
+            assertThat(s.completed()).isTrue();
+            assertThat(s.violations()).isEmpty();
+        }
+        assertThat(slow.sequences()).as("nothing beyond its demand").isEqualTo(range(1, expected));
+        assertThat(slow.completed()).isFalse();
+        slow.request(Long.MAX_VALUE);
+        slow.awaitTerminal(TIMEOUT);
+        assertThat(slow.events()).isEqualTo(stored(build));
+        assertThat(slow.completed()).isTrue();
+        assertThat(slow.violations()).isEmpty();
+    }
+
+    @Test
     void afterCloseSubscribersAndReplaysGetTheWholeLogThenComplete() {
         long build = newBuild();
         BuildEventLog log = BuildEventLog.open(build, storage.events(), manual, Long.MAX_VALUE);

@@ -132,6 +132,12 @@ class RecordingSubscriber implements Flow.Subscriber<SequencedEvent> {
         return this;
     }
 
+    /** Waits for onSubscribe. */
+    RecordingSubscriber awaitSubscribed(Duration timeout) {
+        await(() -> subscription != null, timeout, "onSubscribe");
+        return this;
+    }
+
     /** Waits for onComplete or onError. */
     RecordingSubscriber awaitTerminal(Duration timeout) {
         await(() -> completed || error != null, timeout, "completion");
