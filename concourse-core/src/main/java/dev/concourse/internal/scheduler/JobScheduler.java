@@ -163,7 +163,7 @@ final class JobScheduler {
     private Optional<Map<String, Version>> nextInputs(Job job, Build build, List<InputConfig> inputs,
             Lease lease) {
         if (inputs.isEmpty()) {
-            return Optional.of(Map.of());
+            return saveInputs(lease, build, List.of(), List.of()) ? Optional.of(Map.of()) : Optional.empty();
         }
         NextBuildInputs next = storage.builds().nextInputs(job.id());
         if (!next.determined() && !(build.manuallyTriggered() && onlyUnpassedUnresolved(next, inputs))) {
@@ -193,19 +193,35 @@ final class JobScheduler {
     }
 
     /**
-     * Saves the inputs a pending build is about to start with, unless it is no longer pending
-     * (started or aborted meanwhile), under the lease's fencing check: a node whose lease lapsed
+     * Saves the inputs a pending build is about to start with, unless it can no longer start: it
+     * is no longer pending (started or aborted meanwhile), or its job or pipeline was paused or
+     * archived after this pass began (a pass that read them unpaused must not start a build
+     * triggered after the pause). Under the lease's fencing check: a node whose lease lapsed
      * never overwrites the inputs of a build another node started.
      */
     private boolean saveInputs(Lease lease, Build build, List<BuildInput> inputs, List<Long> pipedFrom) {
         return storage.inTransaction(() -> {
             storage.leases().check(lease);
-            if (storage.builds().find(build.id()).map(b -> b.status() != BuildStatus.PENDING).orElse(true)) {
+            if (!stillStartable(build)) {
                 return false;
             }
-            storage.builds().saveInputs(build.id(), inputs, pipedFrom);
+            if (!inputs.isEmpty() || !pipedFrom.isEmpty()) {
+                storage.builds().saveInputs(build.id(), inputs, pipedFrom);
+            }
             return true;
         });
+    }
+
+    private boolean stillStartable(Build build) {
+        if (storage.builds().find(build.id()).map(b -> b.status() != BuildStatus.PENDING).orElse(true)) {
+            return false;
+        }
+        Pipeline pipeline = storage.pipelines().find(build.pipeline()).orElse(null);
+        if (pipeline == null || pipeline.paused() || pipeline.archived()) {
+            return false;
+        }
+        return storage.pipelines().jobs(pipeline.id()).stream()
+                .anyMatch(j -> j.ref().name().equals(build.job()) && !j.paused());
     }
 
     private Map<String, Version> versions(Build build, List<BuildInput> inputs) {
