@@ -10,17 +10,17 @@ import java.util.Locale;
  * {@code in_parallel}, {@code across}, puts, retries, timeouts and hooks. The output depends only on
  * the arguments.
  */
-final class PipelineGenerator {
+public final class PipelineGenerator {
     private static final String[] TYPES = {"git", "registry-image", "s3", "semver", "notifier"};
 
     private PipelineGenerator() {
     }
 
     /** Jobs per {@code passed} chain by default: a component with about ten stages. */
-    static final int DEFAULT_CHAIN = 10;
+    public static final int DEFAULT_CHAIN = 10;
 
     /** A pipeline with {@code jobs} jobs and as many resources, in chains of {@link #DEFAULT_CHAIN}. */
-    static String generate(int jobs) {
+    public static String generate(int jobs) {
         return generate(jobs, DEFAULT_CHAIN);
     }
 
@@ -29,7 +29,7 @@ final class PipelineGenerator {
      * form one {@code passed} chain (so {@code chain == jobs} gives a single chain through all jobs,
      * the worst case for walking {@code passed} constraints).
      */
-    static String generate(int jobs, int chain) {
+    public static String generate(int jobs, int chain) {
         if (jobs < 1 || chain < 1) {
             throw new IllegalArgumentException("at least one job per chain");
         }
@@ -67,11 +67,11 @@ final class PipelineGenerator {
         return String.format(Locale.ROOT, "stage-%02d", job / 100);
     }
 
-    static String jobName(int i) {
+    public static String jobName(int i) {
         return String.format(Locale.ROOT, "%s-job-%04d", stage(i), i);
     }
 
-    static String resourceName(int i) {
+    public static String resourceName(int i) {
         return String.format(Locale.ROOT, "res-%04d", i);
     }
 

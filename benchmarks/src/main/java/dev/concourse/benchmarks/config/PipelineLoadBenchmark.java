@@ -2,6 +2,7 @@ package dev.concourse.benchmarks.config;
 
 import dev.concourse.config.LoadResult;
 import dev.concourse.config.PipelineConfig;
+import dev.concourse.config.PipelineGenerator;
 import dev.concourse.config.PipelineLoader;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

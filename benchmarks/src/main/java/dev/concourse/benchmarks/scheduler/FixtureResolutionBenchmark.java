@@ -1,6 +1,7 @@
 package dev.concourse.benchmarks.scheduler;
 
 import dev.concourse.benchmarks.CpuTime;
+import dev.concourse.internal.scheduler.algorithm.FixtureImporter;
 import dev.concourse.internal.scheduler.algorithm.InputConfig;
 import dev.concourse.internal.scheduler.algorithm.InputResolver;
 import dev.concourse.internal.scheduler.algorithm.InputResult;
@@ -51,9 +52,9 @@ public class FixtureResolutionBenchmark {
 
     @Setup(Level.Trial)
     public void load() {
-        FixtureHistory history = FixtureHistory.load(scenario.file());
+        FixtureImporter history = FixtureImporter.load(scenario.file());
         storage = history.storage();
-        currentJob = history.jobId(FixtureHistory.CURRENT_JOB);
+        currentJob = history.jobId(FixtureImporter.CURRENT_JOB);
         inputs = scenario.inputs().stream()
                 .map(in -> new InputConfig(in.name(), history.resourceId(in.resource()),
                         in.passed().stream().map(history::jobId).collect(Collectors.toSet()), false, null, true,

@@ -42,9 +42,9 @@ import java.util.zip.GZIPInputStream;
  * the history no longer lists are saved in a scope of a resource of their own, so they exist for
  * the store but not for the resource ("no longer exists").
  */
-final class FixtureImporter {
+public final class FixtureImporter {
 
-    static final String CURRENT_JOB = "current";
+    public static final String CURRENT_JOB = "current";
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final String ORPHANS = "orphaned-versions";
 
@@ -60,7 +60,7 @@ final class FixtureImporter {
     private FixtureImporter() {
     }
 
-    static FixtureImporter load(Path gzippedJson) {
+    public static FixtureImporter load(Path gzippedJson) {
         FixtureImporter importer = new FixtureImporter();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(gzippedJson))) {
             importer.importHistory(new ObjectMapper().readTree(in));
@@ -70,20 +70,20 @@ final class FixtureImporter {
         return importer;
     }
 
-    Storage storage() {
+    public Storage storage() {
         return storage;
     }
 
-    long jobId(String name) {
+    public long jobId(String name) {
         return require(jobIds, name, "job");
     }
 
-    long resourceId(String name) {
+    public long resourceId(String name) {
         return require(resourceIds, name, "resource");
     }
 
     /** {@code r<ResourceID>v<VersionID>} in the fixture's ids. */
-    String versionName(long ourResourceId, long ourVersionId) {
+    public String versionName(long ourResourceId, long ourVersionId) {
         return "r" + ourResourceToFixture.get(ourResourceId) + "v" + ourVersionToFixture.get(ourVersionId);
     }
 
