@@ -80,18 +80,9 @@ final class GarbageCollector {
             }
         }
 
-        int volumes = 0;
-        for (String handle : Names.list(worker.volumesDir())) {
-            Path directory = worker.volumesDir().resolve(handle);
-            if (!Files.exists(directory.resolve("state.properties"))) {
-                try {
-                    Trees.delete(directory);
-                    volumes++;
-                } catch (IOException e) {
-                    LOG.warn("garbage collection: cannot remove volume directory {}: {}", directory, e.getMessage());
-                }
-            }
-        }
+        VolumeStore.Garbage volumeGarbage = worker.volumeStore().collect();
+        mounts += volumeGarbage.mounts();
+        int volumes = volumeGarbage.volumes();
 
         int images = 0;
         try {

@@ -5,8 +5,10 @@ package dev.concourse.runtime.linux.internal;
  *
  * @param runcContainers runc containers of missing containers or finished processes
  * @param containers     container directories (and their mounts) without a state file
- * @param mounts         overlay mounts under the containers directory that no container owns
- * @param volumes        volume directories without a state file
+ * @param mounts         overlay mounts under the containers or volumes directory that no container or live
+ *                       volume owns
+ * @param volumes        volume directories without a state file, and destroyed volumes whose layers no volume
+ *                       uses any more
  * @param images         image copies no container uses
  * @param cgroups        empty cgroups of runc containers that are gone
  */

@@ -18,11 +18,38 @@ final class Mounts {
         this.commands = commands;
     }
 
+    /**
+     * The longest mount options an overlay may have: the kernel takes them in one page (4096
+     * bytes), some of which {@code mount} uses itself.
+     */
+    static final int MAX_OPTIONS = 3800;
+
     /** Mounts an overlay of {@code lower} (read-only) and {@code upper} at {@code target}. */
     void overlay(Path lower, Path upper, Path work, Path target) {
-        String options = "lowerdir=" + escape(lower) + ",upperdir=" + escape(upper) + ",workdir=" + escape(work);
+        overlay(List.of(lower), upper, work, target);
+    }
+
+    /**
+     * Mounts an overlay of the read-only {@code lowers} (the first one on top, as in
+     * {@code lowerdir=a:b:c}) and {@code upper} at {@code target}.
+     */
+    void overlay(List<Path> lowers, Path upper, Path work, Path target) {
+        String options = overlayOptions(lowers, upper, work);
+        if (options.length() > MAX_OPTIONS) {
+            throw new RuntimeOperationException("cannot mount the overlay file system at " + target + ": its "
+                    + lowers.size() + " lower layers make the mount options longer than " + MAX_OPTIONS + " bytes");
+        }
         commands.run("cannot mount the overlay file system at " + target,
                 List.of("mount", "-t", "overlay", "overlay", "-o", options, target.toString()));
+    }
+
+    /** The mount options of such an overlay. */
+    static String overlayOptions(List<Path> lowers, Path upper, Path work) {
+        StringBuilder lowerdir = new StringBuilder();
+        for (Path lower : lowers) {
+            lowerdir.append(lowerdir.isEmpty() ? "" : ":").append(escape(lower));
+        }
+        return "lowerdir=" + lowerdir + ",upperdir=" + escape(upper) + ",workdir=" + escape(work);
     }
 
     /** Unmounts whatever is mounted at {@code target} (lazily if busy); nothing mounted is fine. */

@@ -9,32 +9,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A directory of the worker, {@code volumes/<handle>/data}, bind-mounted into containers. An
+ * A directory of the worker, {@code volumes/<handle>/data}, bind-mounted into containers: a plain
+ * directory, or, once it is layered ({@link VolumeLayout}), an overlay of read-only layers under a
+ * writable one, which is how child volumes are copy-on-write ({@link VolumeStore}). An
  * unprivileged volume's files belong to the unprivileged range (what is streamed in is shifted
  * there), so container root can write them; a privileged one's stay the host's.
  */
 final class RuncVolume implements Volume {
     static final String PRIVILEGED = "privileged";
     static final String PARENT = "parent";
+    /** The frozen layers under its upper directory, top first, as {@code handle/layer-n} names; absent if plain. */
+    static final String LOWER = "lower";
+    /** Set when it was destroyed while other volumes still use its layers: it goes when they have gone. */
+    static final String DESTROYED = "destroyed";
     private static final String PROPERTY = "property.";
 
     private final RuncWorker worker;
     private final String handle;
-    private final Path directory;
+    private final VolumeLayout layout;
     private final StateFile state;
     private final boolean privileged;
     private final Map<String, String> properties = new LinkedHashMap<>();
+    private volatile List<String> lowers;
     private volatile boolean destroyed;
 
-    RuncVolume(RuncWorker worker, String handle, Path directory, StateFile state, Map<String, String> stored) {
+    RuncVolume(RuncWorker worker, String handle, VolumeLayout layout, StateFile state, Map<String, String> stored) {
         this.worker = worker;
         this.handle = handle;
-        this.directory = directory;
+        this.layout = layout;
         this.state = state;
         this.privileged = Boolean.parseBoolean(stored.get(PRIVILEGED));
+        this.lowers = lowers(stored);
         stored.forEach((k, v) -> {
             if (k.startsWith(PROPERTY)) {
                 properties.put(k.substring(PROPERTY.length()), v);
@@ -42,14 +51,24 @@ final class RuncVolume implements Volume {
         });
     }
 
-    static Map<String, String> entries(boolean privileged, String parent, Map<String, String> properties) {
+    static Map<String, String> entries(boolean privileged, String parent, List<String> lowers,
+            Map<String, String> properties) {
         Map<String, String> stored = new LinkedHashMap<>();
         stored.put(PRIVILEGED, Boolean.toString(privileged));
         if (parent != null) {
             stored.put(PARENT, parent);
         }
+        if (!lowers.isEmpty()) {
+            stored.put(LOWER, String.join(":", lowers));
+        }
         properties.forEach((k, v) -> stored.put(PROPERTY + k, v));
         return stored;
+    }
+
+    /** The lower layers a stored state names, top first; empty for a plain volume. */
+    static List<String> lowers(Map<String, String> stored) {
+        String lower = stored.get(LOWER);
+        return lower == null || lower.isEmpty() ? List.of() : List.of(lower.split(":"));
     }
 
     @Override
@@ -68,11 +87,37 @@ final class RuncVolume implements Volume {
     }
 
     Path data() {
-        return directory.resolve("data");
+        return layout.data();
+    }
+
+    VolumeLayout layout() {
+        return layout;
     }
 
     boolean privileged() {
         return privileged;
+    }
+
+    /** Whether {@code data/} is an overlay (it has lower layers) rather than a plain directory. */
+    boolean layered() {
+        return !lowers.isEmpty();
+    }
+
+    /** Its lower layers, top first ({@code handle/layer-n}); empty if plain. */
+    List<String> lowers() {
+        return lowers;
+    }
+
+    /** Records new lower layers (after {@link VolumeStore} froze what it had). */
+    synchronized void lowers(List<String> newLowers) {
+        Map<String, String> stored = new LinkedHashMap<>(state.read().orElseGet(Map::of));
+        stored.put(LOWER, String.join(":", newLowers));
+        state.write(stored);
+        this.lowers = List.copyOf(newLowers);
+    }
+
+    StateFile state() {
+        return state;
     }
 
     @Override
@@ -121,6 +166,10 @@ final class RuncVolume implements Volume {
         state.write(stored);
     }
 
+    /**
+     * Unmounts and removes it. If other volumes still use its frozen layers (its children), only
+     * its writable part goes now; the layers stay, out of sight, until the last of them is destroyed.
+     */
     @Override
     public void destroy() {
         synchronized (this) {
@@ -129,14 +178,11 @@ final class RuncVolume implements Volume {
             }
             destroyed = true;
         }
-        state.delete();
-        worker.forget(this);
-        try {
-            Trees.delete(directory);
-        } catch (IOException e) {
-            throw new RuntimeOperationException("cannot delete the directory of volume " + handle + " (" + directory
-                    + "): " + e.getMessage(), e);
-        }
+        worker.destroy(this);
+    }
+
+    boolean destroyed() {
+        return destroyed;
     }
 
     private Path inside(String path, String operation) {

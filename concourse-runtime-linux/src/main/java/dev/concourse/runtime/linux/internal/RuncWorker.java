@@ -64,7 +64,7 @@ public final class RuncWorker implements Worker {
     private final BridgeNetwork bridge;
     private final ReadWriteLock gcLock = new ReentrantReadWriteLock();
     private final ConcurrentHashMap<String, RuncContainer> containers = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, RuncVolume> volumes = new ConcurrentHashMap<>();
+    private final VolumeStore volumeStore;
 
     public RuncWorker(WorkerSettings settings) {
         this.settings = settings;
@@ -77,6 +77,7 @@ public final class RuncWorker implements Worker {
         this.runcRoot = base.resolve("runc");
         this.images = new Images(base.resolve("images"), idMap, commands);
         this.cgroups = new Cgroups(settings.cgroupRoot(), base);
+        this.volumeStore = new VolumeStore(this, volumesDir, mounts, commands, idMap);
         ProcessLauncher launcher = new ProcessLauncher(settings.runc(), runcRoot, START_TIMEOUT);
         try {
             for (Path dir : List.of(containersDir, volumesDir, runcRoot, base.resolve("images"))) {
@@ -322,10 +323,10 @@ public final class RuncWorker implements Worker {
 
     // ---- volumes -------------------------------------------------------------------------------
 
+    /** Creates an empty volume or a child of a parent, copy-on-write where it can ({@link VolumeStore}). */
     @Override
     public Volume createVolume(VolumeSpec spec) {
         String handle = Names.handleFor(spec.handle(), "volume");
-        Path directory = volumesDir.resolve(handle);
         gcLock.readLock().lock();
         try {
             RuncVolume parent = null;
@@ -334,39 +335,7 @@ public final class RuncWorker implements Worker {
                         + "volume " + handle + " as a copy of " + spec.parent().handle() + ": that is not a volume of "
                         + "worker " + info().name()));
             }
-            claim(directory, "volume", handle);
-            try {
-                Posix.chmod(directory.toString(), SEARCH_ONLY);
-                Path data = directory.resolve("data");
-                if (parent != null) {
-                    commands.run("cannot copy volume " + parent.handle() + " into " + handle,
-                            List.of("cp", "-a", parent.data().toString(), data.toString()));
-                } else {
-                    Files.createDirectory(data);
-                }
-                if (!spec.privileged()) {
-                    if (parent != null && parent.privileged()) {
-                        Trees.shiftOwners(data, idMap);
-                    } else {
-                        Trees.shiftOne(data, idMap);
-                    }
-                }
-                StateFile state = new StateFile(directory.resolve("state.properties"));
-                Map<String, String> stored = RuncVolume.entries(spec.privileged(),
-                        parent == null ? null : parent.handle(), spec.properties());
-                state.write(stored);
-                RuncVolume volume = new RuncVolume(this, handle, directory, state, stored);
-                volumes.put(handle, volume);
-                return volume;
-            } catch (IOException | RuntimeException e) {
-                try {
-                    Trees.delete(directory);
-                } catch (IOException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                throw e instanceof RuntimeOperationException r ? r : new RuntimeOperationException(
-                        "cannot create volume " + handle + " on worker " + info().name() + ": " + e.getMessage(), e);
-            }
+            return volumeStore.create(handle, spec, parent);
         } finally {
             gcLock.readLock().unlock();
         }
@@ -374,38 +343,45 @@ public final class RuncWorker implements Worker {
 
     @Override
     public Optional<Volume> findVolume(String handle) {
-        return findRuncVolume(handle).map(Volume.class::cast);
-    }
-
-    private Optional<RuncVolume> findRuncVolume(String handle) {
-        if (handle == null || !Names.isHandle(handle)) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(volumes.computeIfAbsent(handle, h -> {
-            Path directory = volumesDir.resolve(h);
-            StateFile state = new StateFile(directory.resolve("state.properties"));
-            return state.read().map(stored -> new RuncVolume(this, h, directory, state, stored)).orElse(null);
-        }));
+        return volumeStore.find(handle).map(Volume.class::cast);
     }
 
     @Override
     public List<Volume> volumes() {
-        List<Volume> result = new ArrayList<>();
-        for (String handle : Names.list(volumesDir)) {
-            findVolume(handle).ifPresent(result::add);
-        }
-        return result;
+        return new ArrayList<>(volumeStore.list());
     }
 
     Optional<RuncVolume> runcVolume(Volume volume) {
         if (!volume.workerName().equals(info().name())) {
             return Optional.empty();
         }
-        return findRuncVolume(volume.handle());
+        return volumeStore.find(volume.handle());
     }
 
-    void forget(RuncVolume volume) {
-        volumes.remove(volume.handle(), volume);
+    void destroy(RuncVolume volume) {
+        gcLock.readLock().lock();
+        try {
+            volumeStore.destroy(volume);
+        } finally {
+            gcLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Whether a process that has not ended runs in a container that mounts that volume read-write
+     * (so its content may still change under a child made of it).
+     */
+    boolean mountedReadWriteByRunningProcess(String volumeHandle) {
+        for (String handle : Names.list(containersDir)) {
+            Optional<RuncContainer> container = findRuncContainer(handle);
+            if (container.isPresent()
+                    && container.get().settings().mounts().stream()
+                            .anyMatch(m -> volumeHandle.equals(m.volume()) && !m.readOnly())
+                    && container.get().processDirectories().stream().anyMatch(d -> d.exitStatus().isEmpty())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- garbage collection --------------------------------------------------------------------
@@ -413,8 +389,9 @@ public final class RuncWorker implements Worker {
     /**
      * Removes what no container or volume owns: runc containers of missing containers or of
      * finished processes, overlay mounts and directories of containers without a state file (a
-     * crash while creating or destroying), volume directories without a state file, image copies
-     * no container uses, and empty cgroups of runc containers that are gone.
+     * crash while creating or destroying), overlay mounts under {@code volumes/} no live volume
+     * owns, volume directories without a state file, destroyed volumes whose layers no volume uses
+     * any more, image copies no container uses, and empty cgroups of runc containers that are gone.
      */
     public int collectGarbageNow() {
         gcLock.writeLock().lock();
@@ -443,6 +420,10 @@ public final class RuncWorker implements Worker {
 
     Mounts mounts() {
         return mounts;
+    }
+
+    VolumeStore volumeStore() {
+        return volumeStore;
     }
 
     BridgeNetwork bridge() {
@@ -500,7 +481,7 @@ public final class RuncWorker implements Worker {
                 + ": the runc runtime needs an image (a raw:///path rootfs or an image volume)");
     }
 
-    private void claim(Path directory, String kind, String handle) {
+    void claim(Path directory, String kind, String handle) {
         try {
             Files.createDirectory(directory);
         } catch (FileAlreadyExistsException e) {
