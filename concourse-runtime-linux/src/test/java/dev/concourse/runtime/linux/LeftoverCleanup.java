@@ -36,7 +36,8 @@ final class LeftoverCleanup implements AfterEachCallback {
         List<String> points = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
             String[] fields = line.split(" ");
-            if (fields.length > 4 && bases.stream().anyMatch(b -> fields[4].startsWith(b + "/containers/"))) {
+            if (fields.length > 4 && bases.stream().anyMatch(b -> fields[4].startsWith(b + "/containers/")
+                    || fields[4].startsWith(b + "/volumes/"))) {
                 points.add(fields[4]);
             }
         }
