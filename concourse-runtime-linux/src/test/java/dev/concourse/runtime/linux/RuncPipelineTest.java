@@ -8,6 +8,7 @@ import dev.concourse.PipelineEngine;
 import dev.concourse.PipelineRef;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.SequencedEvent;
+import dev.concourse.spi.runtime.Volume;
 import dev.concourse.storage.InMemoryStorage;
 import dev.concourse.vars.StaticVariables;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A pipeline on the engine with the runc runtime: a custom resource type (its image from
  * {@code local-image}) whose check, in and out scripts run in containers, tasks with a
- * {@code rootfs_uri} image passing artifacts, and a task killed by its memory limit.
+ * {@code rootfs_uri} image passing artifacts (through copy-on-write input volumes), a task cache kept
+ * between builds, and a task killed by its memory limit.
  */
 @ExtendWith(LeftoverCleanup.class)
 class RuncPipelineTest {
@@ -126,6 +128,72 @@ class RuncPipelineTest {
         assertThat(log).containsPattern("\\n +0 +100000 +65536\\n").contains("HELLO FROM A RUNC CONTAINER");
         assertThat(log).contains("ran out of memory").doesNotContain("survived");
         assertThat(build.status()).as("the hog task fails the build; log:\n%s", log).isEqualTo(BuildStatus.FAILED);
+    }
+
+    @Test
+    void tasksPassAnArtifactThroughCopyOnWriteInputsAndKeepATaskCacheBetweenBuilds() throws Exception {
+        Path taskImage = BusyboxRootfs.build(work.resolve("images/task"));
+        engine.pipelines().set(CI, """
+                jobs:
+                - name: pass
+                  plan:
+                  - task: make
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      outputs: [{name: art}]
+                      caches: [{path: cache}]
+                      run:
+                        path: sh
+                        args:
+                        - -c
+                        - |
+                          echo one > art/one.txt
+                          echo two > art/two.txt
+                          n=$(cat cache/runs 2>/dev/null || echo 0)
+                          n=$((n+1))
+                          echo $n > cache/runs
+                          echo "runs=$n"
+                  - task: change
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      inputs: [{name: art}]
+                      run:
+                        path: sh
+                        args:
+                        - -c
+                        - |
+                          grep " $(pwd)/art " /proc/self/mountinfo | grep -o ' - [a-z]* '
+                          rm art/one.txt && echo changed > art/two.txt && echo "change saw $(ls art)"
+                  - task: check
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      inputs: [{name: art}]
+                      run:
+                        path: sh
+                        args:
+                        - -c
+                        - echo "check saw $(cat art/one.txt art/two.txt)"
+                """.formatted(taskImage, taskImage, taskImage), StaticVariables.empty());
+
+        Build first = engine.builds().await(engine.jobs().trigger(CI.job("pass")).id(), Duration.ofSeconds(120));
+        String firstLog = log(first.id());
+        assertThat(first.status()).as("log:\n%s", firstLog).isEqualTo(BuildStatus.SUCCEEDED);
+        assertThat(firstLog).contains("runs=1").contains(" - overlay ").contains("change saw two.txt")
+                .contains("check saw one\ntwo");
+
+        Build second = engine.builds().await(engine.jobs().trigger(CI.job("pass")).id(), Duration.ofSeconds(120));
+        String secondLog = log(second.id());
+        assertThat(second.status()).as("log:\n%s", secondLog).isEqualTo(BuildStatus.SUCCEEDED);
+        assertThat(secondLog).contains("runs=2");
+        // no destroyed artifact's layers are left behind for input copies that are gone
+        try (var dirs = Files.list(runtime.baseDirectory().resolve("volumes"))) {
+            assertThat(dirs.map(d -> d.getFileName().toString()).toList())
+                    .containsExactlyInAnyOrderElementsOf(runtime.workers().getFirst().volumes().stream()
+                            .map(Volume::handle).toList());
+        }
     }
 
     private static void script(Path path, String content) throws Exception {
