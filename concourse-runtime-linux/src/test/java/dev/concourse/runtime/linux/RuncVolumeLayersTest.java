@@ -170,6 +170,8 @@ class RuncVolumeLayersTest {
                 .hasMessageContaining("destroyed");
         assertThatThrownBy(() -> worker.createVolume(VolumeSpec.childOf(parent)))
                 .isInstanceOf(RuntimeOperationException.class);
+        assertThatThrownBy(() -> worker.createVolume(new VolumeSpec(parent.handle(), null, false, Map.of())))
+                .isInstanceOf(RuntimeOperationException.class).hasMessageContaining("choose another handle");
         assertThat(directory.resolve("layer-1")).isDirectory();
         assertThat(directory.resolve("upper")).doesNotExist();
         assertThat(content(first)).isEqualTo(Map.of("a.txt", "a"));
@@ -196,6 +198,22 @@ class RuncVolumeLayersTest {
         assertThat(mountPoints()).doesNotContain(orphan.path());
         assertThat(orphanDirectory).doesNotExist();
         assertThat(content(parent)).isEqualTo(Map.of("a.txt", "a"));
+    }
+
+    @Test
+    void garbageCollectionRemovesTheLayersOfADestroyedParentWhoseChildWasLostInACrash() throws Exception {
+        Volume parent = volume(null, false, Map.of("a.txt", "a"));
+        Volume child = volume(parent, false, Map.of());
+        volumes.remove(child);
+        Path parentDirectory = base.resolve("volumes").resolve(parent.handle());
+        parent.destroy();
+        assertThat(parentDirectory.resolve("layer-1")).as("its child still uses it").isDirectory();
+        Files.delete(base.resolve("volumes").resolve(child.handle()).resolve("state.properties"));
+
+        runtime.collectGarbage();
+
+        assertThat(mountPoints()).doesNotContain(child.path());
+        assertThat(base.resolve("volumes")).isEmptyDirectory();
     }
 
     @Test

@@ -74,6 +74,10 @@ final class VolumeStore {
 
     RuncVolume create(String handle, VolumeSpec spec, RuncVolume parent) {
         VolumeLayout layout = new VolumeLayout(volumesDir.resolve(handle));
+        if (new StateFile(layout.state()).read().map(s -> s.containsKey(RuncVolume.DESTROYED)).orElse(false)) {
+            throw new RuntimeOperationException("volume " + handle + " on worker " + worker.info().name() + " was "
+                    + "destroyed, but its layers stay until its children are destroyed; choose another handle");
+        }
         worker.claim(layout.directory(), "volume", handle);
         try {
             Posix.chmod(layout.directory().toString(), SEARCH_ONLY);
