@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The log ends at the build's final status event (a status that is finished). As a safety net,
  * for a finished build whose log has no such event (its events were deleted, or the final ones
- * could not be stored), a refresh that has caught up without seeing it asks whether the build has
- * finished, and if so reads once more: what it finds then is all there is, since a build's events
- * are stored before its final status.
+ * could not be stored), the first refresh and every refresh that finds nothing new (as after the
+ * notification a store sends when a build's status is stored) ask whether the build has finished,
+ * and if so read once more: what they find then is all there is, since a build's events are stored
+ * before its final status.
  */
 final class FollowedEventSource implements EventSource {
     private static final Logger LOG = LoggerFactory.getLogger(FollowedEventSource.class);
@@ -66,13 +67,15 @@ final class FollowedEventSource implements EventSource {
     private final ReentrantLock refreshLock = new ReentrantLock();
     private final AtomicBoolean refreshScheduled = new AtomicBoolean();
     private final AtomicReference<EventSubscription> waiting = new AtomicReference<>();
+    /** Whether a refresh has run; guarded by refreshLock. */
+    private boolean readOnce;
     /** Whether the current run of failures was logged. */
     private boolean failing;
 
     /**
      * @param fromSequence the first sequence the subscription asks for, 1 or more
-     * @param finished     whether the build has finished (its stored status), asked when a
-     *                     refresh has caught up without seeing the final status event
+     * @param finished     whether the build has finished (its stored status), asked by the first
+     *                     refresh and by those that find nothing new
      */
     FollowedEventSource(BuildEventStore store, BuildEventNotifications notifications, long buildId,
             long fromSequence, Executor executor, BooleanSupplier finished) {
@@ -226,8 +229,12 @@ final class FollowedEventSource implements EventSource {
 
     /** Reads what was committed after {@link #published}, up to {@link #AHEAD}; caller holds refreshLock. */
     private void readNew() {
+        boolean first = !readOnce;
+        readOnce = true;
         boolean grew = readPages();
-        if (finalSequence < 0 && !full && finished.getAsBoolean()) {
+        // The status costs a query: ask it first and when nothing new came (a notification of the
+        // final status, a reconnect), not on every append of a running build.
+        if (finalSequence < 0 && !full && (first || !grew) && finished.getAsBoolean()) {
             // Everything of a finished build is stored before its status: read once more, then that is all.
             grew |= readPages();
             if (finalSequence < 0 && !full) {

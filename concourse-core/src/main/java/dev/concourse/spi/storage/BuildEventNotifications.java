@@ -19,7 +19,8 @@ public interface BuildEventNotifications {
 
     /**
      * Calls {@code appended} after events of the build have been committed to the store, by any
-     * node (this one included). Calls may be coalesced (one for several commits) and may be
+     * node (this one included), and after the build's final status was stored (so that a watcher
+     * learns the log is complete even if its last events could not be stored). Calls may be coalesced (one for several commits) and may be
      * spurious (nothing new); the store also calls every watch once after it re-established a lost
      * connection to the database, since commits made meanwhile were not notified. The first call
      * may come before this method returns.
