@@ -1323,6 +1323,14 @@ public abstract class StorageConformanceTests {
         }
     }
 
+    @Nested
+    @DisplayName("input resolution: Concourse's algorithm table")
+    class AlgorithmTableContract extends AlgorithmTableStorageContract {
+        AlgorithmTableContract() {
+            super(StorageConformanceTests.this::currentStorage);
+        }
+    }
+
     // Fixtures
 
     private Storage currentStorage() {
