@@ -1331,6 +1331,14 @@ public abstract class StorageConformanceTests {
         }
     }
 
+    @Nested
+    @DisplayName("input resolution: real pipelines' histories")
+    class RealWorldFixturesContract extends RealWorldFixturesStorageContract {
+        RealWorldFixturesContract() {
+            super(StorageConformanceTests.this::currentStorage);
+        }
+    }
+
     // Fixtures
 
     private Storage currentStorage() {
