@@ -55,6 +55,7 @@ final class FixtureHistory {
     private final Map<Long, Long> fixtureResourceToOurs = new HashMap<>();
     private final Map<Long, Long> ourResourceToFixture = new HashMap<>();
     private final Map<Long, Long> fixtureVersionToOurs = new HashMap<>();
+    private final Map<String, Long> resourceIds = new HashMap<>();
 
     private FixtureHistory(Storage storage) {
         this.storage = storage;
@@ -105,8 +106,6 @@ final class FixtureHistory {
         root.path(field).forEach(rows::add);
         return rows;
     }
-
-    private Map<String, Long> resourceIds = new HashMap<>();
 
     private void savePipeline(Map<String, Long> fixtureJobs, Map<String, Long> fixtureResources,
             List<Step> currentPlan) {
