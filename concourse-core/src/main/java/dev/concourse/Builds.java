@@ -33,6 +33,11 @@ public interface Builds {
      * a slow subscriber slows neither the build nor other subscribers. To resume after a
      * disconnect, subscribe again from the last sequence seen plus one.
      *
+     * <p>A build running on another engine node that shares this engine's storage is followed
+     * live too, if the storage notifies appends across nodes ({@code JpaStorage} on PostgreSQL
+     * does): its events arrive as the other node commits them. With a storage that serves one
+     * engine, such a build's stored events are delivered and then the publisher completes.
+     *
      * @throws NotFoundException if there is no such build
      */
     Flow.Publisher<SequencedEvent> events(long id, long fromSequence);

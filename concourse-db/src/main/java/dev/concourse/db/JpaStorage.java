@@ -39,10 +39,13 @@ import javax.sql.DataSource;
  *
  * <p>Several nodes may share one PostgreSQL database: writes serialize on the store lock,
  * {@link #leases()} are timed by the database's clock and carry fencing tokens, and appends notify
- * the other nodes' {@link BuildEventFeed}s.
+ * every node: {@code events().notifications()} offers them to the engine (a subscriber follows a
+ * build that runs on another node; one listening connection per storage, opened at the first such
+ * subscription and closed with the storage), and {@link BuildEventFeed} to the application. H2
+ * serves one node and offers no notifications.
  *
- * <p>Close it to stop its writer thread and release Hibernate; the data source is the caller's and
- * stays open.
+ * <p>Close it to stop its writer thread and listening connection and release Hibernate; the data
+ * source is the caller's and stays open.
  */
 public final class JpaStorage implements Storage {
     private final DbStorage storage;

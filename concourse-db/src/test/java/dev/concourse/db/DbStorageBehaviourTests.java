@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concourse.Build;
+import dev.concourse.BuildStatus;
 import dev.concourse.PipelineRef;
 import dev.concourse.Team;
 import dev.concourse.config.PipelineConfig;
 import dev.concourse.config.PipelineLoader;
+import dev.concourse.resource.Version;
 import dev.concourse.spi.storage.ConcurrentUpdateException;
 import dev.concourse.spi.storage.StoredEvent;
 import java.time.Instant;
@@ -29,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the database store adds to the storage kit: bad input (NUL characters and invalid UTF-16 in
- * logs, oversized values), conflicts between two engine nodes sharing the database, and group
+ * logs, versions and names; oversized events, versions and names), conflicts between two engine
+ * nodes sharing the database (the same pipeline saved, the same build finished at once), and group
  * commit of many builds' appends.
  */
 abstract class DbStorageBehaviourTests {
@@ -114,6 +117,128 @@ abstract class DbStorageBehaviourTests {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("team name is 2000 characters long");
         assertThat(storage.teams().list()).extracting(Team::name).containsExactly(Team.MAIN);
+    }
+
+    @Test
+    void namesWithNulCharactersAreRejectedClearlyAndChangeNothing() {
+        assertThatThrownBy(() -> storage.teams().createIfAbsent("bad\u0000team"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("team name")
+                .hasMessageContaining("NUL");
+        assertThatThrownBy(() -> storage.pipelines().save(PipelineRef.main("p\u0000"), pipeline("a"), 0, false, T0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pipeline name");
+        assertThat(storage.teams().list()).extracting(Team::name).containsExactly(Team.MAIN);
+        assertThat(storage.pipelines().find(PipelineRef.main("p\u0000"))).isEmpty();
+        assertThat(storage.teams().find("bad\u0000team")).isEmpty();
+        assertThat(storage.pipelines().job(PipelineRef.main("p").job("j\u0000"))).isEmpty();
+        assertThat(storage.pipelines().resource(PipelineRef.main("p").resource("r\u0000"))).isEmpty();
+    }
+
+    private long scopeOfResource() {
+        PipelineRef ref = PipelineRef.main("versions");
+        storage.pipelines().save(ref, PipelineLoader.create().load("p.yml", """
+                resources: [{name: r, type: mock}]
+                jobs: [{name: a, plan: [{get: r}]}]
+                """).orThrow(), 0, false, T0);
+        long resourceId = storage.pipelines().resource(ref.resource("r")).orElseThrow().id();
+        return storage.versions().assignScope(resourceId, "scope-of-r");
+    }
+
+    @Test
+    void aHugeVersionIsStoredWholeAndOneOverTheLimitIsRejectedClearly() {
+        long scope = scopeOfResource();
+        Version huge = Version.of("digest", "d".repeat(4 * 1024 * 1024));
+
+        storage.versions().saveVersions(scope, List.of(huge), T0);
+        assertThat(storage.versions().latest(scope).orElseThrow().version()).isEqualTo(huge);
+
+        Version tooLarge = Version.of("blob", "b".repeat(65 * 1024 * 1024));
+        assertThatThrownBy(() -> storage.versions().saveVersions(scope, List.of(tooLarge), T0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than");
+        assertThat(storage.versions().versions(scope, Long.MAX_VALUE, 10)).extracting(v -> v.version())
+                .containsExactly(huge);
+    }
+
+    @Test
+    void versionFieldsWithNulCharactersRoundTrip() {
+        long scope = scopeOfResource();
+        Version odd = Version.of("ref", "before\u0000after");
+
+        storage.versions().saveVersions(scope, List.of(odd), T0);
+
+        assertThat(storage.versions().latest(scope).orElseThrow().version()).isEqualTo(odd);
+        assertThat(storage.versions().find(scope, odd)).isPresent();
+    }
+
+    @Test
+    void twoNodesSavingOnePipelineAtOnceFromOneVersionLeaveExactlyOneWinner() throws Exception {
+        PipelineRef ref = PipelineRef.main("p");
+        long version = storage.pipelines().save(ref, pipeline("a"), 0, false, T0).configVersion();
+        try (JpaStorage other = JpaStorage.builder().dataSource(dataSource()).build()) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                Future<String> first = pool.submit(() -> {
+                    go.await();
+                    storage.pipelines().save(ref, pipeline("from-this"), version, false, T0);
+                    return "from-this";
+                });
+                Future<String> second = pool.submit(() -> {
+                    go.await();
+                    other.pipelines().save(ref, pipeline("from-other"), version, false, T0);
+                    return "from-other";
+                });
+                go.countDown();
+                List<String> winners = new ArrayList<>();
+                List<Throwable> losers = new ArrayList<>();
+                for (Future<String> f : List.of(first, second)) {
+                    try {
+                        winners.add(f.get(2, TimeUnit.MINUTES));
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        losers.add(e.getCause());
+                    }
+                }
+                assertThat(winners).hasSize(1);
+                assertThat(losers).singleElement().isInstanceOf(ConcurrentUpdateException.class);
+                var stored = other.pipelines().find(ref).orElseThrow();
+                assertThat(stored.config().jobs()).extracting(j -> j.name()).containsExactly(winners.getFirst());
+                assertThat(stored.configVersion()).isGreaterThan(version);
+                assertThat(storage.pipelines().job(ref.job(winners.getFirst()))).isPresent();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void twoNodesFinishingOneBuildAtOnceStoreOneOutcome() throws Exception {
+        Build build = storage.builds().createOneOffBuild(Team.MAIN, T0);
+        try (JpaStorage other = JpaStorage.builder().dataSource(dataSource()).build()) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                Future<java.util.Optional<Build>> succeeded = pool.submit(() -> {
+                    go.await();
+                    return storage.builds().finish(build.id(), BuildStatus.SUCCEEDED, T0.plusSeconds(1));
+                });
+                Future<java.util.Optional<Build>> aborted = pool.submit(() -> {
+                    go.await();
+                    return other.builds().finish(build.id(), BuildStatus.ABORTED, T0.plusSeconds(2));
+                });
+                go.countDown();
+                java.util.Optional<Build> a = succeeded.get(2, TimeUnit.MINUTES);
+                java.util.Optional<Build> b = aborted.get(2, TimeUnit.MINUTES);
+                assertThat(a.isPresent() ^ b.isPresent()).as("exactly one node finished the build").isTrue();
+                Build winner = a.orElseGet(b::orElseThrow);
+                Build stored = other.builds().find(build.id()).orElseThrow();
+                assertThat(stored.status()).isEqualTo(winner.status());
+                assertThat(stored.endTime()).isEqualTo(winner.endTime());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     private static PipelineConfig pipeline(String job) {

@@ -52,7 +52,9 @@ final class BuildService implements Builds {
     @Override
     public Flow.Publisher<SequencedEvent> events(long id, long fromSequence) {
         require(id);
-        return logs.publisher(id, Math.max(1, fromSequence));
+        // A build running on another node sharing the store is followed until it finishes.
+        return logs.publisher(id, Math.max(1, fromSequence),
+                () -> storage.builds().find(id).map(b -> b.status().isFinished()).orElse(true));
     }
 
     @Override

@@ -1,16 +1,19 @@
 package dev.concourse.internal.event;
 
 import dev.concourse.event.SequencedEvent;
+import dev.concourse.spi.storage.BuildEventNotifications;
 import dev.concourse.spi.storage.BuildEventStore;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.function.BooleanSupplier;
 
 /**
  * The engine's event logs: one {@link BuildEventLog} per build that is running here, and the
- * stored events of every other build.
+ * stored events of every other build (followed live through the store when it runs on another
+ * node, see {@link #publisher(long, long, BooleanSupplier)}).
  *
  * <p>Lifecycle of a build's log: {@link #open} when the build is created (subscribers to a
  * pending build then wait for its first events), emit into it while it runs, {@link #close} after
@@ -64,21 +67,45 @@ public final class EventLogs {
 
     /**
      * A build's events from {@code fromSequence}: from its live log if it runs here (then live
-     * events until it finishes), else from the store (then it completes after the last stored
-     * event). Which one is decided when a subscriber subscribes.
+     * events until it finishes). Else, if the store offers {@link BuildEventNotifications} (several
+     * nodes share it), the build is followed through the store, live as it runs on another node,
+     * until its final status event or, failing that, until {@code finished} says it has finished;
+     * without notifications, from the store up to the last stored event. Which one is decided when
+     * a subscriber subscribes.
+     *
+     * @param finished whether the build has finished, by its stored status; asked from the
+     *                 executor's threads, may block on the store
      */
-    public Flow.Publisher<SequencedEvent> publisher(long buildId, long fromSequence) {
+    public Flow.Publisher<SequencedEvent> publisher(long buildId, long fromSequence, BooleanSupplier finished) {
         if (fromSequence < 0) {
             throw new IllegalArgumentException("fromSequence must be 0 or more (1 is the first event): "
                     + fromSequence);
         }
+        Objects.requireNonNull(finished, "finished");
         return subscriber -> {
             BuildEventLog log = live.get(buildId);
-            Flow.Publisher<SequencedEvent> publisher = log != null
-                    ? log.subscribe(fromSequence)
-                    : BuildEventLog.replay(store, buildId, fromSequence, executor);
-            publisher.subscribe(subscriber);
+            if (log != null) {
+                log.subscribe(fromSequence).subscribe(subscriber);
+                return;
+            }
+            Optional<BuildEventNotifications> notifications = store.notifications();
+            if (notifications.isEmpty()) {
+                BuildEventLog.replay(store, buildId, fromSequence, executor).subscribe(subscriber);
+                return;
+            }
+            Objects.requireNonNull(subscriber, "subscriber");
+            long from = Math.max(1, fromSequence);
+            new EventSubscription(new FollowedEventSource(store, notifications.get(), buildId, from, executor,
+                    finished), subscriber, from).start();
         };
+    }
+
+    /**
+     * {@link #publisher(long, long, BooleanSupplier)} for a build whose log, when followed through
+     * the store, ends at its final status event.
+     */
+    public Flow.Publisher<SequencedEvent> publisher(long buildId, long fromSequence) {
+        return publisher(buildId, fromSequence, () -> false);
     }
 
     /**

@@ -34,4 +34,8 @@ interface EventSource {
      * this when it has caught up, then checks again for events (one may have come in between).
      */
     void awaitEvents(EventSubscription reader);
+
+    /** The reader ended (completed, failed or cancelled): drop what was held for it. */
+    default void detach(EventSubscription reader) {
+    }
 }

@@ -393,6 +393,9 @@ final class EventSubscription implements Flow.Subscription, Runnable {
 
     /** Rule 3.13: drop the references to the subscriber and what was read for it. */
     private void release() {
+        if (subscriber != null) {
+            source.detach(this);
+        }
         subscriber = null;
         page = List.of();
         pageIndex = 0;

@@ -11,13 +11,20 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A process's stdout or stderr turned into {@code log} events: one event per chunk the runtime
- * writes (no line buffering, so output shows up at once), decoded as UTF-8 incrementally so that a
+ * writes (no line buffering, so output shows up at once; a chunk over {@link #MAX_EVENT_CHARS}
+ * characters becomes several events), decoded as UTF-8 incrementally so that a
  * character split across two chunks arrives whole in the second event. Invalid bytes become
  * U+FFFD; an incomplete character at the very end is flushed as U+FFFD by {@link #close()}.
  * Writes after close are dropped. Thread-safe.
  */
 final class LogStream extends OutputStream {
     private static final byte[] NO_BYTES = new byte[0];
+    /**
+     * The most text one event carries: a larger chunk (a runtime that hands over megabytes at once)
+     * becomes several events, so that every event stays far below what stores keep per event (1 MiB
+     * of JSON in the database store; escaping can make text six times longer).
+     */
+    static final int MAX_EVENT_CHARS = 64 * 1024;
 
     private final RunContext run;
     private final Origin origin;
@@ -80,8 +87,13 @@ final class LogStream extends OutputStream {
 
     private void emit(CharBuffer out) {
         out.flip();
-        if (out.hasRemaining()) {
-            run.emit(new BuildEvent.Log(run.now(), origin, out.toString()));
+        while (out.hasRemaining()) {
+            int length = Math.min(out.remaining(), MAX_EVENT_CHARS);
+            if (length < out.remaining() && Character.isHighSurrogate(out.get(out.position() + length - 1))) {
+                length--; // keep a surrogate pair in one event
+            }
+            run.emit(new BuildEvent.Log(run.now(), origin, out.subSequence(0, length).toString()));
+            out.position(out.position() + length);
         }
     }
 }

@@ -1,12 +1,16 @@
 package dev.concourse.spi.storage;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The append-only event log of each build. The engine appends in batches (a group commit of many
  * log chunks at once) and reads in pages, often while the log grows: both must cost in proportion
  * to the batch or page, not the log. A build has an empty log from its creation until it is
  * deleted with its pipeline.
+ *
+ * <p>A store that several engine nodes share also offers {@link #notifications()}, so that a
+ * node's subscribers follow builds that run on another node.
  */
 public interface BuildEventStore {
 
@@ -33,4 +37,15 @@ public interface BuildEventStore {
      * {@link #lastSequence} 0. Does nothing for a build that does not exist.
      */
     void deleteEvents(long buildId);
+
+    /**
+     * Notifications of appends committed by any node sharing this store, if the store offers them.
+     * Default: none, for a store that serves one engine (which sees its own appends as it makes
+     * them); then a subscriber to a build that is not running on this engine gets the events
+     * stored so far and completes. The store starts whatever it needs to notify (a listening
+     * connection, say) when first watched and stops it when closed.
+     */
+    default Optional<BuildEventNotifications> notifications() {
+        return Optional.empty();
+    }
 }

@@ -44,6 +44,17 @@ class LogOutputTest {
     }
 
     @Test
+    void aHugeChunkBecomesSeveralEventsOfBoundedSizeWithoutSplittingACharacter() {
+        String huge = "x".repeat(LogStream.MAX_EVENT_CHARS - 1) + "😀" + "y".repeat(3 * LogStream.MAX_EVENT_CHARS);
+        write(huge);
+
+        assertThat(payloads()).hasSize(5).allSatisfy(p -> assertThat(p.length())
+                .isLessThanOrEqualTo(LogStream.MAX_EVENT_CHARS));
+        assertThat(payloads().getFirst()).hasSize(LogStream.MAX_EVENT_CHARS - 1);
+        assertThat(String.join("", payloads())).isEqualTo(huge);
+    }
+
+    @Test
     void aCharacterSplitAcrossChunksArrivesWholeInTheLaterEvent() {
         byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
         byte[] emoji = "😀".getBytes(StandardCharsets.UTF_8);

@@ -171,6 +171,8 @@ final class DbBuildStore implements BuildStore {
             if (status == BuildStatus.SUCCEEDED && row.jobId != 0) {
                 history.recordSuccess(session, row);
             }
+            // Followers on other nodes learn that the log is complete, also if its last events were lost.
+            DbEventStore.notifyAppended(session, db.dialect(), List.of(id));
             return Optional.of(records.build(session, row));
         });
     }

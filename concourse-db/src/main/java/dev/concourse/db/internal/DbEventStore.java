@@ -1,5 +1,6 @@
 package dev.concourse.db.internal;
 
+import dev.concourse.spi.storage.BuildEventNotifications;
 import dev.concourse.spi.storage.BuildEventStore;
 import dev.concourse.spi.storage.StoredEvent;
 import java.sql.Connection;
@@ -10,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.hibernate.Session;
 
 /**
@@ -20,10 +22,18 @@ import org.hibernate.Session;
 final class DbEventStore implements BuildEventStore {
     private final Db db;
     private final EventWriter writer;
+    private final BuildEventNotifications notifications;
 
-    DbEventStore(Db db, EventWriter writer) {
+    /** @param notifications what {@link #notifications()} offers, or null (H2: one node) */
+    DbEventStore(Db db, EventWriter writer, BuildEventNotifications notifications) {
         this.db = db;
         this.writer = writer;
+        this.notifications = notifications;
+    }
+
+    @Override
+    public Optional<BuildEventNotifications> notifications() {
+        return Optional.ofNullable(notifications);
     }
 
     @Override

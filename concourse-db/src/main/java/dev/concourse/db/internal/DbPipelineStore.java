@@ -261,6 +261,9 @@ final class DbPipelineStore implements PipelineStore {
     }
 
     private static Optional<JobRow> activeJob(Session session, JobRef ref) {
+        if (!Limits.storable(ref.name())) {
+            return Optional.empty();
+        }
         return Records.findPipeline(session, ref.pipeline()).flatMap(p -> session.createSelectionQuery(
                         "from JobRow where pipelineId = :p and name = :name and active = true", JobRow.class)
                 .setParameter("p", p.id)
@@ -278,6 +281,9 @@ final class DbPipelineStore implements PipelineStore {
     @Override
     public Optional<Resource> resource(ResourceRef ref) {
         Objects.requireNonNull(ref, "ref");
+        if (!Limits.storable(ref.name())) {
+            return Optional.empty();
+        }
         return db.read(session -> Records.findPipeline(session, ref.pipeline()).flatMap(p -> session
                         .createSelectionQuery("from ResourceRow where pipelineId = :p and kind = :kind"
                                 + " and name = :name and active = true", ResourceRow.class)

@@ -22,8 +22,9 @@ public final class DbStorage implements Storage {
     private final DbVersionStore versions;
     private final DbVersionHistory history;
     private final DbLeaseStore leases;
+    private final DbEventNotifications notifications;
 
-    private DbStorage(Db db) {
+    private DbStorage(Db db, DataSource dataSource) {
         this.db = db;
         Records records = new Records();
         this.writer = new EventWriter(db);
@@ -31,7 +32,10 @@ public final class DbStorage implements Storage {
         this.versions = new DbVersionStore(db, records);
         this.pipelines = new DbPipelineStore(db, records, new DbResourceSync(versions));
         this.builds = new DbBuildStore(db, records, new DbBuildHistory(records));
-        this.events = new DbEventStore(db, writer);
+        // PostgreSQL tells every node about appends (NOTIFY); H2 serves one node.
+        this.notifications = db.dialect() == Db.Dialect.POSTGRESQL ? new DbEventNotifications(dataSource,
+                new DbEventStore(db, writer, null)) : null;
+        this.events = new DbEventStore(db, writer, notifications);
         this.history = new DbVersionHistory(db);
         this.leases = new DbLeaseStore(db);
     }
@@ -44,7 +48,7 @@ public final class DbStorage implements Storage {
         if (migrate) {
             Migrations.update(dataSource);
         }
-        return new DbStorage(Bootstrap.start(dataSource));
+        return new DbStorage(Bootstrap.start(dataSource), dataSource);
     }
 
     @Override
@@ -89,6 +93,9 @@ public final class DbStorage implements Storage {
 
     @Override
     public void close() {
+        if (notifications != null) {
+            notifications.close();
+        }
         writer.close();
         db.close();
     }

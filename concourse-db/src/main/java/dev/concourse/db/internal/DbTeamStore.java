@@ -30,6 +30,9 @@ final class DbTeamStore implements TeamStore {
     }
 
     static Optional<TeamRow> row(Session session, String name) {
+        if (!Limits.storable(name)) {
+            return Optional.empty();
+        }
         return session.createSelectionQuery("from TeamRow where name = :name", TeamRow.class)
                 .setParameter("name", name)
                 .uniqueResultOptional();

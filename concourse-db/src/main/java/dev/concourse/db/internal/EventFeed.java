@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One listening connection per feed ({@code LISTEN concourse_events}): the notifications carry
@@ -32,13 +34,46 @@ public final class EventFeed implements AutoCloseable {
 
     private final DataSource dataSource;
     private final BuildEventStore events;
-    private final Map<Long, List<Follower>> followers = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(EventFeed.class);
+
+    private final Map<Long, List<Watcher>> followers = new ConcurrentHashMap<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread thread;
     private volatile int reconnects;
 
+    /** Told when a build's log may have grown: on its notifications and after every reconnect. */
+    private interface Watcher {
+        /** May throw if the store cannot be read: the feed then reconnects and tells it again. */
+        void changed();
+    }
+
+    /** One build watched through {@link #watch}. */
+    private final class Watching implements Watcher, AutoCloseable {
+        private final long buildId;
+        private final Runnable appended;
+
+        Watching(long buildId, Runnable appended) {
+            this.buildId = buildId;
+            this.appended = appended;
+        }
+
+        @Override
+        public void changed() {
+            try {
+                appended.run();
+            } catch (RuntimeException e) {
+                LOG.warn("A watcher of build {}'s events failed", buildId, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            remove(buildId, this);
+        }
+    }
+
     /** A consumer of one build's events and the next sequence it wants. */
-    public final class Follower implements AutoCloseable {
+    public final class Follower implements Watcher, AutoCloseable {
         private final long buildId;
         private final Consumer<List<StoredEvent>> consumer;
         private long next;
@@ -48,6 +83,11 @@ public final class EventFeed implements AutoCloseable {
             this.buildId = buildId;
             this.next = Math.max(1, from);
             this.consumer = consumer;
+        }
+
+        @Override
+        public void changed() {
+            catchUp();
         }
 
         /** Reads and delivers everything committed from the next sequence on. */
@@ -67,11 +107,15 @@ public final class EventFeed implements AutoCloseable {
             synchronized (this) {
                 stopped = true;
             }
-            followers.computeIfPresent(buildId, (id, list) -> {
-                list.remove(this);
-                return list.isEmpty() ? null : list;
-            });
+            remove(buildId, this);
         }
+    }
+
+    private void remove(long buildId, Watcher watcher) {
+        followers.computeIfPresent(buildId, (id, list) -> {
+            list.remove(watcher);
+            return list.isEmpty() ? null : list;
+        });
     }
 
     private EventFeed(DataSource dataSource, BuildEventStore events) {
@@ -87,8 +131,38 @@ public final class EventFeed implements AutoCloseable {
     public static EventFeed start(DataSource dataSource, BuildEventStore events) {
         EventFeed feed = new EventFeed(dataSource, events);
         feed.initial = feed.connect();
+        feed.connectedOnce = true;
         feed.thread.start();
         return feed;
+    }
+
+    /**
+     * Starts listening without waiting for a connection: the feed's thread connects (and keeps
+     * trying while the database is unreachable), then tells every watcher, so that a watch made
+     * before the connection misses nothing.
+     */
+    static EventFeed startConnecting(DataSource dataSource, BuildEventStore events) {
+        EventFeed feed = new EventFeed(dataSource, events);
+        feed.thread.start();
+        return feed;
+    }
+
+    /** Whether a connection was made before: the next one is a reconnect. */
+    private boolean connectedOnce;
+
+    /**
+     * Calls {@code appended} on the feed's thread whenever the build's events are notified, and
+     * after every (re)connect; close the watch to stop.
+     */
+    Watch watch(long buildId, Runnable appended) {
+        Watching watching = new Watching(buildId, appended);
+        followers.computeIfAbsent(buildId, id -> new CopyOnWriteArrayList<>()).add(watching);
+        return watching::close;
+    }
+
+    /** A watch made by {@link #watch}. */
+    interface Watch {
+        void close();
     }
 
     /**
@@ -134,11 +208,16 @@ public final class EventFeed implements AutoCloseable {
             if (connection == null) {
                 try {
                     connection = connect();
-                    reconnects++;
+                    if (connectedOnce) {
+                        reconnects++;
+                        LOG.info("The build event feed is listening again after losing its connection");
+                    }
+                    connectedOnce = true;
                     pause = Duration.ofMillis(100);
-                    // Whatever was committed while we were away: every follower reads on.
-                    for (List<Follower> list : followers.values()) {
-                        list.forEach(Follower::catchUp);
+                    // Whatever was committed while we were away (or before the first connection):
+                    // every follower reads on, every watcher is told.
+                    for (List<Watcher> list : followers.values()) {
+                        list.forEach(Watcher::changed);
                     }
                 } catch (RuntimeException e) {
                     if (connection != null) {
@@ -181,9 +260,9 @@ public final class EventFeed implements AutoCloseable {
             }
         }
         for (long build : builds) {
-            List<Follower> list = followers.get(build);
+            List<Watcher> list = followers.get(build);
             if (list != null) {
-                list.forEach(Follower::catchUp);
+                list.forEach(Watcher::changed);
             }
         }
     }

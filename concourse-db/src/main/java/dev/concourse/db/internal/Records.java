@@ -113,6 +113,9 @@ final class Records {
 
     /** The pipeline with this ref, archived or not. */
     static Optional<PipelineRow> findPipeline(Session session, PipelineRef ref) {
+        if (!Limits.storable(ref.team(), ref.name())) {
+            return Optional.empty();
+        }
         return session.createSelectionQuery("from PipelineRow where team = :team and name = :name"
                 + " and instanceVarsHash = :vars", PipelineRow.class)
                 .setParameter("team", ref.team())

@@ -1323,6 +1323,22 @@ public abstract class StorageConformanceTests {
         }
     }
 
+    @Nested
+    @DisplayName("input resolution: Concourse's algorithm table")
+    class AlgorithmTableContract extends AlgorithmTableStorageContract {
+        AlgorithmTableContract() {
+            super(StorageConformanceTests.this::currentStorage);
+        }
+    }
+
+    @Nested
+    @DisplayName("input resolution: real pipelines' histories")
+    class RealWorldFixturesContract extends RealWorldFixturesStorageContract {
+        RealWorldFixturesContract() {
+            super(StorageConformanceTests.this::currentStorage);
+        }
+    }
+
     // Fixtures
 
     private Storage currentStorage() {

@@ -49,7 +49,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Concourse's input-resolution table, ported as data ({@code src/test/resources/algorithm-table},
  * one scenario per file; see the {@code NOT-PORTED.md} there): each scenario's versions database is
  * loaded into a fresh {@link InMemoryStorage}, and {@link InputResolver} must resolve the
- * {@code current} job's inputs as Concourse does.
+ * {@code current} job's inputs as Concourse does. The storage kit of {@code concourse-test-kit}
+ * packages the same files and runs them against every store through the engine's public API.
  */
 class AlgorithmTableTest {
     private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
