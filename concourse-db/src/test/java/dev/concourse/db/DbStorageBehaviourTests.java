@@ -94,19 +94,24 @@ abstract class DbStorageBehaviourTests {
     }
 
     @Test
-    void anOversizedEventIsRejectedClearlyAndTheLogStaysAsItWas() {
+    void anOversizedEventIsStoredAsAnErrorEventSayingWhyAndTheLogGoesOn() {
         Build build = storage.builds().createOneOffBuild(Team.MAIN, T0);
         storage.events().append(build.id(), List.of(log(1, "first")));
-        String huge = "x".repeat(2 * 1024 * 1024);
+        String huge = "{\"event\":\"finish-get\",\"version\":\"5.1\",\"data\":{\"time\":1700000000,"
+                + "\"origin\":{\"id\":\"abc123\"},\"exit_status\":0,\"version\":{\"ref\":\""
+                + "x".repeat(2 * 1024 * 1024) + "\"}}}";
 
-        assertThatThrownBy(() -> storage.events().append(build.id(), List.of(log(2, "second"), log(3, huge))))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("event 3 of build " + build.id())
-                .hasMessageContaining("more than");
+        storage.events().append(build.id(), List.of(log(2, "second"), new StoredEvent(3, "finish-get", huge)));
+        storage.events().append(build.id(), List.of(log(4, "after")));
 
-        assertThat(storage.events().lastSequence(build.id())).isEqualTo(1);
-        storage.events().append(build.id(), List.of(log(2, "second")));
-        assertThat(storage.events().read(build.id(), 1, 10)).hasSize(2);
+        List<StoredEvent> stored = storage.events().read(build.id(), 1, 10);
+        assertThat(stored).extracting(StoredEvent::sequence).containsExactly(1L, 2L, 3L, 4L);
+        StoredEvent replaced = stored.get(2);
+        assertThat(replaced.type()).isEqualTo("error");
+        assertThat(replaced.json()).hasSizeLessThan(2048)
+                .contains("\"time\":1700000000", "\"origin\":{\"id\":\"abc123\"}",
+                        "finish-get event (number 3)", "more than the 1048576");
+        assertThat(payload(stored.get(3))).isEqualTo("after");
     }
 
     @Test

@@ -52,7 +52,11 @@ final class DbEventStore implements BuildEventStore {
         }
     }
 
-    /** Checks sizes and sequences and sanitizes the text; the batch as it will be stored. */
+    /**
+     * Checks sequences and sanitizes the text; the batch as it will be stored. An event too large to
+     * store (a resource that printed a huge version or metadata) becomes an {@code error} event at
+     * its sequence saying so, so the build's log goes on and readers learn what happened.
+     */
     static List<StoredEvent> prepare(long buildId, List<StoredEvent> events) {
         Objects.requireNonNull(events, "events");
         List<StoredEvent> batch = new ArrayList<>(events.size());
@@ -62,10 +66,11 @@ final class DbEventStore implements BuildEventStore {
                 throw new IllegalArgumentException("events for build " + buildId + " have a gap: sequence "
                         + event.sequence() + " follows " + events.get(i - 1).sequence());
             }
-            Limits.check("event " + event.sequence() + " of build " + buildId + " (split long output into"
-                    + " smaller log chunks)", event.json(), Limits.EVENT);
             Limits.check("type of event " + event.sequence() + " of build " + buildId, event.type(),
                     Limits.EVENT_TYPE);
+            if (event.json().length() > Limits.EVENT) {
+                event = Json.oversizedEvent(event, Limits.EVENT);
+            }
             batch.add(new StoredEvent(event.sequence(), EventText.sanitize(event.type()),
                     EventText.sanitize(event.json())));
         }

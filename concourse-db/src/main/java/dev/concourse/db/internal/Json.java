@@ -3,6 +3,7 @@ package dev.concourse.db.internal;
 import dev.concourse.resource.MetadataField;
 import dev.concourse.spi.storage.NextBuildInputs;
 import dev.concourse.spi.storage.ResolvedInput;
+import dev.concourse.spi.storage.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,6 +37,40 @@ final class Json {
 
     static String strings(Map<String, String> map) {
         return write(new TreeMap<>(map));
+    }
+
+    /**
+     * The {@code error} event stored in place of {@code event}, whose JSON is longer than
+     * {@code limit} characters: same sequence, the original's time and origin when it has them.
+     */
+    static StoredEvent oversizedEvent(StoredEvent event, int limit) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        try {
+            Object original = MAPPER.readValue(event.json(), new TypeReference<Map<String, Object>>() {
+            }).get("data");
+            if (original instanceof Map<?, ?> fields) {
+                copy(fields, "time", data);
+                copy(fields, "origin", data);
+            }
+        } catch (JacksonException e) {
+            // Not JSON at all: the error event says what it was without time or origin.
+        }
+        data.put("message", "the build's " + event.type() + " event (number " + event.sequence() + ") was "
+                + event.json().length() + " characters of JSON, more than the " + limit
+                + " the database store keeps, so it was dropped; the version, metadata or output that made it"
+                + " this large must be made smaller");
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("event", "error");
+        envelope.put("version", "4.1");
+        envelope.put("data", data);
+        return new StoredEvent(event.sequence(), "error", write(envelope));
+    }
+
+    private static void copy(Map<?, ?> from, String key, Map<String, Object> to) {
+        Object value = from.get(key);
+        if (value != null) {
+            to.put(key, value);
+        }
     }
 
     static Map<String, String> readStrings(String json) {
