@@ -281,7 +281,7 @@ final class BuildLauncher {
      */
     void end(long buildId, BuildStatus status, BuildEventSink events, NodeLeases.Held lease) {
         try {
-            endUnder(buildId, status, events, lease == null ? null : lease.lease(), lease != null && lease.lost());
+            endUnder(buildId, status, events, lease);
         } finally {
             if (lease != null) {
                 lease.release();
@@ -289,8 +289,9 @@ final class BuildLauncher {
         }
     }
 
-    private void endUnder(long buildId, BuildStatus status, BuildEventSink events, Lease lease, boolean knownLost) {
-        boolean lost = lease != null && (knownLost || !holds(lease));
+    private void endUnder(long buildId, BuildStatus status, BuildEventSink events, NodeLeases.Held held) {
+        Lease lease = held == null ? null : held.lease();
+        boolean lost = held != null && (held.lost() || !holds(lease));
         if (!lost) {
             events.emit(new BuildEvent.Status(env.clock().now(), status));
         }
@@ -305,6 +306,10 @@ final class BuildLauncher {
                 LOG.error("build {}: its last events could not be stored: {}", buildId, e.getMessage());
             }
             finished = lost ? Optional.empty() : finish(buildId, status, lease);
+        }
+        if (held != null) {
+            // Released before anyone hears the build ended.
+            held.release();
         }
         Build result = finished.orElseGet(() -> storage.builds().find(buildId).orElseThrow());
         CompletableFuture<Build> waiting = completions.remove(buildId);
