@@ -149,7 +149,7 @@ public final class EngineCore implements AutoCloseable {
                 public boolean checkedSince(long resourceId, java.time.Instant since) {
                     return resources.checkedSince(resourceId, since);
                 }
-            }, activity);
+            }, activity, settings.nodeName());
             launcher.onJobBuildFinished(scheduler::buildFinished);
             putVersions.bind(scheduler);
             this.teams = new TeamService(storage);
