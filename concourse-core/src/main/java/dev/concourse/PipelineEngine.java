@@ -51,7 +51,12 @@ public final class PipelineEngine implements AutoCloseable {
         return new Builder();
     }
 
-    /** Starts background work (build tracking; later: checks and scheduling). Idempotent. */
+    /**
+     * Starts background work: ends the builds that stopped engines left started (only those whose
+     * lease lapsed, so builds of engines still running on the same storage stay theirs), then the
+     * scheduler, periodic checks and the lease heartbeat, which also takes over builds of engines
+     * that stop later. Idempotent.
+     */
     public void start() {
         core.start();
     }

@@ -1,6 +1,7 @@
 package dev.concourse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.SequencedEvent;
@@ -196,6 +197,14 @@ class SeveralNodesTest {
         assertThat(b.awaitIdle(Duration.ofSeconds(60))).isTrue();
         assertThat(blocking.checks.get()).isEqualTo(1);
         assertThat(a.resources().versions(CI.resource("source"), 10)).hasSize(1);
+    }
+
+    @Test
+    void aBlankNodeNameOrALeaseShorterThanASecondIsRefused() {
+        assertThatThrownBy(() -> PipelineEngine.builder().nodeName(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node name");
+        assertThatThrownBy(() -> PipelineEngine.builder().leaseDuration(Duration.ofMillis(500)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease duration must be at least 1s");
     }
 
     /** A native type whose checks wait until released, counting them. */
