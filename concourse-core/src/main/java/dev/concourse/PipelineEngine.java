@@ -51,7 +51,12 @@ public final class PipelineEngine implements AutoCloseable {
         return new Builder();
     }
 
-    /** Starts background work (build tracking; later: checks and scheduling). Idempotent. */
+    /**
+     * Starts background work: ends the builds that stopped engines left started (only those whose
+     * lease lapsed, so builds of engines still running on the same storage stay theirs), then the
+     * scheduler, periodic checks and the lease heartbeat, which also takes over builds of engines
+     * that stop later. Idempotent.
+     */
     public void start() {
         core.start();
     }
@@ -127,6 +132,8 @@ public final class PipelineEngine implements AutoCloseable {
         private final List<CredentialManager> credentialManagers = new ArrayList<>();
         private CredentialSettings credentialSettings = CredentialSettings.defaults();
         private final List<ResourceType> resourceTypes = new ArrayList<>();
+        private String nodeName;
+        private Duration leaseDuration;
 
         private Builder() {
         }
@@ -203,6 +210,42 @@ public final class PipelineEngine implements AutoCloseable {
         }
 
         /**
+         * This engine's name among the engine nodes sharing one storage: the owner of the leases it
+         * holds on the builds it runs and the periodic checks it makes (see {@code docs/storage.md},
+         * "Several engine nodes"). It must differ between nodes that run at the same time. A node
+         * that restarts under the same name takes its own unfinished builds over at once, instead of
+         * after their leases lapsed. Default: {@code engine-} and a random UUID, new for each engine.
+         *
+         * @throws IllegalArgumentException if it is blank or longer than 200 characters
+         */
+        public Builder nodeName(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank() || name.length() > 200) {
+                throw new IllegalArgumentException("the engine's node name must be 1 to 200 characters, not blank;"
+                        + " got '" + name + "'");
+            }
+            this.nodeName = name;
+            return this;
+        }
+
+        /**
+         * How long this engine's leases on builds and checks last without being renewed: it renews
+         * them every third of this, and another node takes over a build of this one once this long
+         * has passed without a renewal (so it is also how long the builds of a node that died keep
+         * their {@code started} status). Default 30 s.
+         *
+         * @throws IllegalArgumentException if it is not at least one second
+         */
+        public Builder leaseDuration(Duration duration) {
+            Objects.requireNonNull(duration, "duration");
+            if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("the engine's lease duration must be at least 1s, not " + duration);
+            }
+            this.leaseDuration = duration;
+            return this;
+        }
+
+        /**
          * Builds the engine.
          *
          * @throws IllegalArgumentException if two credential managers have the same id
@@ -210,7 +253,7 @@ public final class PipelineEngine implements AutoCloseable {
         public PipelineEngine build() {
             return new PipelineEngine(new EngineCore(new EngineCore.Settings(storage, runtime, List.copyOf(placement),
                     clock, executor, abortGracePeriod, externalUrl, List.copyOf(credentialManagers),
-                    credentialSettings, List.copyOf(resourceTypes))));
+                    credentialSettings, List.copyOf(resourceTypes), nodeName, leaseDuration)));
         }
     }
 }

@@ -104,7 +104,7 @@ class PostgresSeveralEnginesTest {
             });
             engines.add(engine);
         }
-        // All nodes run before any build exists: a node starting recovers (errors) builds left started.
+        // A node starting recovers only builds whose lease lapsed, so the order does not matter here.
         engines.forEach(PipelineEngine::start);
     }
 

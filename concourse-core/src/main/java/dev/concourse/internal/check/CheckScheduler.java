@@ -18,6 +18,7 @@ import dev.concourse.config.Step;
 import dev.concourse.config.TimeoutStep;
 import dev.concourse.config.TryStep;
 import dev.concourse.internal.config.GoDuration;
+import dev.concourse.internal.lease.NodeLeases;
 import dev.concourse.internal.resourcetype.ResourceCancelledException;
 import dev.concourse.internal.scheduler.EngineActivity;
 import dev.concourse.spi.scheduling.EngineClock;
@@ -72,6 +73,12 @@ import org.slf4j.LoggerFactory;
  * picks up pipelines that were set, paused, unpaused or archived. The checks themselves run on the
  * engine's executor, one per resource at a time.
  *
+ * <p>Several engine nodes sharing one store: a periodic check runs under leases
+ * ({@link NodeLeases}) on what it checks: {@code check:resource:<id>} or {@code check:type:<id>},
+ * and {@code check:scope:<id>} for a resource's shared version history once it has one. A node that finds the lease held skips the check (the holder runs it, and the
+ * stored last-check time it leaves pushes everyone's next check back) and looks again after
+ * {@value #RESCAN_SECONDS} seconds; a node that dies mid-check holds it until the lease lapses.
+ *
  * <p>Thread-safe.
  */
 public final class CheckScheduler implements AutoCloseable {
@@ -101,6 +108,7 @@ public final class CheckScheduler implements AutoCloseable {
     private final Check check;
     private final TypeCheck typeCheck;
     private final EngineActivity activity;
+    private final NodeLeases leases;
     private final Map<Long, Slot> slots = new HashMap<>();
     /** Per shared history: when a check of it last succeeded, as far as this scheduler knows. */
     private Map<Long, Instant> scopeChecked = new HashMap<>();
@@ -115,9 +123,11 @@ public final class CheckScheduler implements AutoCloseable {
     /**
      * @param activity counts checks that are due now or running as work in flight (a check due
      *                 later is not)
+     * @param leases   this node's leases, under which periodic checks run
      */
     public CheckScheduler(Storage storage, EngineClock clock, Executor executor, Check check, TypeCheck typeCheck,
-            EngineActivity activity) {
+            EngineActivity activity, NodeLeases leases) {
+        this.leases = Objects.requireNonNull(leases, "leases");
         this.typeCheck = Objects.requireNonNull(typeCheck, "typeCheck");
         this.activity = Objects.requireNonNull(activity, "activity");
         this.storage = Objects.requireNonNull(storage, "storage");
@@ -315,6 +325,37 @@ public final class CheckScheduler implements AutoCloseable {
     private void run(Slot slot, long resourceId, Target target) {
         boolean failed;
         Set<Long> waited = Set.of();
+        List<NodeLeases.Held> held;
+        try {
+            held = acquire(target.leaseNames(resourceId));
+            if (held.isEmpty()) {
+                // Another node checks it now.
+                synchronized (this) {
+                    slot.running = false;
+                    if (target.scopeId() != 0) {
+                        runningScopes.remove(target.scopeId());
+                        Set<Long> w = waiting.remove(target.scopeId());
+                        waited = w == null ? Set.of() : w;
+                    }
+                    if (!closed) {
+                        arm(slot, resourceId, clock.now().plus(RESCAN));
+                    }
+                }
+                waited.forEach(this::rearm);
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the periodic check of {} could not take its lease; trying again at the next rescan: {}",
+                    target.describe(), e.toString());
+            synchronized (this) {
+                slot.running = false;
+                if (target.scopeId() != 0) {
+                    runningScopes.remove(target.scopeId());
+                    waiting.remove(target.scopeId());
+                }
+            }
+            return;
+        }
         try {
             CheckOutcome outcome = target.check().get();
             failed = !outcome.succeeded();
@@ -329,6 +370,7 @@ public final class CheckScheduler implements AutoCloseable {
             LOG.warn("the periodic check of {} failed unexpectedly", target.describe(), e);
             failed = true;
         } finally {
+            held.forEach(NodeLeases.Held::release);
             synchronized (this) {
                 slot.running = false;
                 if (target.scopeId() != 0) {
@@ -346,6 +388,25 @@ public final class CheckScheduler implements AutoCloseable {
         }
         rearm(resourceId);
         waited.forEach(this::rearm);
+    }
+
+    /** All of these leases, or none (empty) if another node holds one of them. */
+    private List<NodeLeases.Held> acquire(List<String> names) {
+        List<NodeLeases.Held> held = new ArrayList<>();
+        try {
+            for (String name : names) {
+                Optional<NodeLeases.Held> lease = leases.acquire(name, () -> { });
+                if (lease.isEmpty()) {
+                    held.forEach(NodeLeases.Held::release);
+                    return List.of();
+                }
+                held.add(lease.get());
+            }
+            return held;
+        } catch (RuntimeException e) {
+            held.forEach(NodeLeases.Held::release);
+            throw e;
+        }
     }
 
     /** Arms the timer of a resource or type for its next due time, if it has one. */
@@ -369,6 +430,15 @@ public final class CheckScheduler implements AutoCloseable {
      */
     private record Target(Optional<Instant> due, long scopeId, boolean isResource, Supplier<CheckOutcome> check,
             String describe) {
+        /**
+         * The leases a periodic check of it runs under: its own (which it has before its first
+         * check gives it a history, so two nodes' first checks exclude each other too) and its
+         * shared history's, if it has one.
+         */
+        List<String> leaseNames(long id) {
+            String own = (isResource ? "check:resource:" : "check:type:") + id;
+            return scopeId == 0 ? List.of(own) : List.of(own, "check:scope:" + scopeId);
+        }
     }
 
     private Optional<Target> target(long id) {

@@ -20,16 +20,19 @@ import dev.concourse.internal.exec.BuildPlanner;
 import dev.concourse.internal.exec.BuildRun;
 import dev.concourse.internal.exec.ExecEnvironment;
 import dev.concourse.internal.exec.PlannedStep;
+import dev.concourse.internal.lease.NodeLeases;
 import dev.concourse.internal.redact.SecretTracker;
 import dev.concourse.internal.scheduler.EngineActivity;
 import dev.concourse.resource.Version;
 import dev.concourse.spi.runtime.Volume;
+import dev.concourse.spi.storage.ConcurrentUpdateException;
+import dev.concourse.spi.storage.Lease;
 import dev.concourse.spi.storage.Storage;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -51,6 +54,12 @@ import tools.jackson.databind.json.JsonMapper;
  * pipeline and the pipeline's {@code var_sources} (as they are when the build starts), and its
  * event log behind a redacting sink (unless redaction is off), through which every event of the
  * run goes, its final status included, so nothing held back for redaction is lost.
+ *
+ * <p>Several engine nodes sharing a store: a node holds the build's lease ({@code build:<id>},
+ * {@link NodeLeases}) from just before it starts the build until its final status is stored, and
+ * stores that status only under the lease's fencing check. A node that finds the lease taken
+ * (another node took the build over after this one stopped renewing) aborts the run and stores
+ * nothing more for it. {@link BuildTakeover} ends the builds of nodes that stopped.
  */
 final class BuildLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(BuildLauncher.class);
@@ -64,6 +73,11 @@ final class BuildLauncher {
     private record Running(BuildRun run, BuildPlan plan) {
     }
 
+    /** The lease name of a build: {@code build:<id>}. */
+    static String leaseName(long buildId) {
+        return "build:" + buildId;
+    }
+
     private final Storage storage;
     private final ExecEnvironment env;
     private final EventLogs logs;
@@ -71,14 +85,18 @@ final class BuildLauncher {
     private final BuildSetPipelines setByBuilds;
     private final ConcurrentMap<Long, Running> running = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, CompletableFuture<Build>> completions = new ConcurrentHashMap<>();
+    /** Builds this node is launching, running or taking over: no second launch or takeover of them here. */
+    private final Set<Long> claimed = ConcurrentHashMap.newKeySet();
+    private final NodeLeases leases;
     private volatile boolean shuttingDown;
     private volatile Consumer<Build> jobBuildFinished = build -> { };
     private final List<BuildListener> listeners = new CopyOnWriteArrayList<>();
     private final EngineActivity activity;
 
     BuildLauncher(Storage storage, ExecEnvironment env, EventLogs logs, EngineCredentials credentials,
-            BuildSetPipelines setByBuilds, EngineActivity activity) {
+            BuildSetPipelines setByBuilds, EngineActivity activity, NodeLeases leases) {
         this.activity = activity;
+        this.leases = leases;
         this.storage = storage;
         this.env = env;
         this.logs = logs;
@@ -121,21 +139,49 @@ final class BuildLauncher {
 
     private void launch(Build pending, Step step, List<String> tags, Map<String, Volume> artifacts, long jobId,
             Map<String, Version> inputs, Finisher finisher) {
-        if (shuttingDown) {
+        if (shuttingDown || !claim(pending.id())) {
             return;
         }
+        NodeLeases.Held lease = null;
+        boolean launched = false;
+        try {
+            // The lease before the start: another node's takeover scan never finds this build
+            // started with nobody holding its lease.
+            lease = leases.acquire(leaseName(pending.id()), () -> leaseLost(pending.id())).orElse(null);
+            if (lease == null) {
+                // Another node is starting or running it.
+                return;
+            }
+            launched = launch(pending, step, tags, artifacts, jobId, inputs, finisher, lease);
+        } finally {
+            if (!launched) {
+                if (lease != null) {
+                    lease.release();
+                }
+                unclaim(pending.id());
+            }
+        }
+    }
+
+    private boolean launch(Build pending, Step step, List<String> tags, Map<String, Volume> artifacts, long jobId,
+            Map<String, Version> inputs, Finisher finisher, NodeLeases.Held lease) {
         PlannedStep planned = BuildPlanner.plan(step, tags);
         BuildPlan plan = BuildPlanner.describe(planned);
         Optional<Build> started = storage.builds().start(pending.id(), JSON.writeValueAsString(plan), env.clock().now());
         if (started.isEmpty()) {
-            return;
+            return false;
         }
         Build build = started.get();
         BuildEventLog log = logOf(build.id());
         log.emit(new BuildEvent.Status(env.clock().now(), BuildStatus.STARTED));
         PipelineRef pipeline = build.pipeline();
         SecretTracker tracker = new SecretTracker();
-        BuildEventSink events = credentials.redacting(log, tracker);
+        // Once another node took the build over, this node's run adds nothing more to its log.
+        BuildEventSink events = credentials.redacting(event -> {
+            if (!lease.lost()) {
+                log.emit(event);
+            }
+        }, tracker);
         CredentialVariables vars = credentials.forBuild(build.team(), pipeline == null ? null : pipeline.name(),
                 varSources(pipeline), tracker);
         BuildMetadata meta = new BuildMetadata(build.id(), build.name(), build.team(),
@@ -148,11 +194,35 @@ final class BuildLauncher {
         activity.begin();
         running.put(build.id(), new Running(run, plan));
         try {
-            env.executor().execute(() -> runToEnd(build, run, planned, events, finisher));
+            env.executor().execute(() -> runToEnd(build, run, planned, events, finisher, lease));
         } catch (RuntimeException e) {
             running.remove(build.id());
             activity.end();
             throw e;
+        }
+        return true;
+    }
+
+    /** Claims a build for this node's launch or takeover; false if this node already has it. */
+    boolean claim(long buildId) {
+        return claimed.add(buildId);
+    }
+
+    void unclaim(long buildId) {
+        claimed.remove(buildId);
+    }
+
+    boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Another node took over a build this node runs (this node stopped renewing for too long): stop it here. */
+    private void leaseLost(long buildId) {
+        Running r = running.get(buildId);
+        LOG.warn("build {}: another engine node took it over after this node ({}) stopped renewing its lease;"
+                + " aborting the run here, the new owner ends the build", buildId, leases.node());
+        if (r != null) {
+            r.run().abort();
         }
     }
 
@@ -163,7 +233,8 @@ final class BuildLauncher {
         return storage.pipelines().find(pipeline).map(p -> p.config().varSources()).orElse(List.of());
     }
 
-    private void runToEnd(Build build, BuildRun run, PlannedStep planned, BuildEventSink events, Finisher finisher) {
+    private void runToEnd(Build build, BuildRun run, PlannedStep planned, BuildEventSink events, Finisher finisher,
+            NodeLeases.Held lease) {
         BuildStatus status;
         try {
             status = finisher.finish(run, events, run.run(planned));
@@ -177,9 +248,10 @@ final class BuildLauncher {
             run.close();
         } finally {
             try {
-                end(build.id(), status, events);
+                end(build.id(), status, events, lease);
             } finally {
                 running.remove(build.id());
+                unclaim(build.id());
                 activity.end();
             }
         }
@@ -198,13 +270,31 @@ final class BuildLauncher {
         tell(build, BuildListener::created);
     }
 
-    private synchronized BuildEventLog logOf(long buildId) {
+    synchronized BuildEventLog logOf(long buildId) {
         return logs.live(buildId).orElseGet(() -> logs.open(buildId));
     }
 
-    /** Emits the final status through {@code events} (a redacting sink flushes what it held back first). */
-    private void end(long buildId, BuildStatus status, BuildEventSink events) {
-        events.emit(new BuildEvent.Status(env.clock().now(), status));
+    /**
+     * Emits the final status through {@code events} (a redacting sink flushes what it held back
+     * first) and stores it, under the fencing check of the build's lease when this node holds one,
+     * which it releases then. A build whose lease another node took keeps what that node stores.
+     */
+    void end(long buildId, BuildStatus status, BuildEventSink events, NodeLeases.Held lease) {
+        try {
+            endUnder(buildId, status, events, lease);
+        } finally {
+            if (lease != null) {
+                lease.release();
+            }
+        }
+    }
+
+    private void endUnder(long buildId, BuildStatus status, BuildEventSink events, NodeLeases.Held held) {
+        Lease lease = held == null ? null : held.lease();
+        boolean lost = held != null && (held.lost() || !holds(lease));
+        if (!lost) {
+            events.emit(new BuildEvent.Status(env.clock().now(), status));
+        }
         Optional<Build> finished;
         synchronized (this) {
             // Closing the log and storing the final status together: created() sees either a
@@ -215,7 +305,11 @@ final class BuildLauncher {
                 // The build's outcome stands; its stored log is incomplete, which the store's owner must know.
                 LOG.error("build {}: its last events could not be stored: {}", buildId, e.getMessage());
             }
-            finished = storage.builds().finish(buildId, status, env.clock().now());
+            finished = lost ? Optional.empty() : finish(buildId, status, lease);
+        }
+        if (held != null) {
+            // Released before anyone hears the build ended.
+            held.release();
         }
         Build result = finished.orElseGet(() -> storage.builds().find(buildId).orElseThrow());
         CompletableFuture<Build> waiting = completions.remove(buildId);
@@ -227,6 +321,33 @@ final class BuildLauncher {
         }
         if (finished.isPresent()) {
             tell(result, BuildListener::finished);
+        }
+    }
+
+    private Optional<Build> finish(long buildId, BuildStatus status, Lease lease) {
+        if (lease == null) {
+            return storage.builds().finish(buildId, status, env.clock().now());
+        }
+        try {
+            return storage.inTransaction(() -> {
+                leases.store().check(lease);
+                return storage.builds().finish(buildId, status, env.clock().now());
+            });
+        } catch (ConcurrentUpdateException e) {
+            LOG.warn("build {}: not storing its final status {}: {}", buildId, status, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@code lease} is still current; a store that cannot say is taken to say yes (the fence decides). */
+    private boolean holds(Lease lease) {
+        try {
+            leases.store().check(lease);
+            return true;
+        } catch (ConcurrentUpdateException e) {
+            return false;
+        } catch (RuntimeException e) {
+            return true;
         }
     }
 
@@ -260,7 +381,7 @@ final class BuildLauncher {
         Optional<Build> build = storage.builds().find(buildId);
         if (build.isPresent() && build.get().status() == BuildStatus.PENDING) {
             BuildEventLog log = logOf(buildId);
-            end(buildId, BuildStatus.ABORTED, log);
+            end(buildId, BuildStatus.ABORTED, log, null);
         }
     }
 
@@ -299,34 +420,6 @@ final class BuildLauncher {
             if (done.isDone()) {
                 completions.remove(buildId, done);
             }
-        }
-    }
-
-    /**
-     * After a restart: builds left started by an engine that stopped cannot be re-attached on this
-     * runtime, so they end errored with an event saying why; pending job builds wait for the scheduler.
-     */
-    void recover() {
-        for (Build build : storage.builds().listByStatus(EnumSet.of(BuildStatus.STARTED))) {
-            if (running.containsKey(build.id())) {
-                continue;
-            }
-            BuildEventLog log = logOf(build.id());
-            log.emit(new BuildEvent.Error(env.clock().now(), null, "the engine stopped while this build was running,"
-                    + " and its steps could not be re-attached; trigger the job again"));
-            end(build.id(), BuildStatus.ERRORED, log);
-        }
-        List<Build> pending = storage.builds().listByStatus(EnumSet.of(BuildStatus.PENDING));
-        for (Build build : pending) {
-            if (build.isOneOff()) {
-                BuildEventLog log = logOf(build.id());
-                log.emit(new BuildEvent.Error(env.clock().now(), null,
-                        "the engine stopped before this one-off build started; its inputs are gone, run it again"));
-                end(build.id(), BuildStatus.ERRORED, log);
-                continue;
-            }
-            // The scheduler starts pending job builds with their inputs once it runs.
-            created(build);
         }
     }
 

@@ -15,6 +15,7 @@ import dev.concourse.internal.credentials.EngineCredentials;
 import dev.concourse.internal.event.EventLogs;
 import dev.concourse.internal.exec.EngineResources;
 import dev.concourse.internal.exec.ExecEnvironment;
+import dev.concourse.internal.lease.NodeLeases;
 import dev.concourse.internal.scheduler.BuildStarter;
 import dev.concourse.internal.scheduler.DeferredScheduleRequests;
 import dev.concourse.internal.scheduler.EngineActivity;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -61,12 +63,18 @@ public final class EngineCore implements AutoCloseable {
      * @param credentialSettings caching, retries and redaction of credentials
      * @param resourceTypes    native resource types registered on the builder, replacing built-ins
      *                         of the same name
+     * @param nodeName         this engine node's name as the owner of its leases, or null for
+     *                         {@code engine-<random UUID>}
+     * @param leaseDuration    how long this node's leases last without a heartbeat, or null for
+     *                         {@link NodeLeases#DEFAULT_DURATION}
      */
     public record Settings(Storage storage, ContainerRuntime runtime, List<PlacementStrategy> placement,
             EngineClock clock, Executor executor, Duration abortGracePeriod, String externalUrl,
             List<CredentialManager> credentialManagers, CredentialSettings credentialSettings,
-            List<ResourceType> resourceTypes) {
+            List<ResourceType> resourceTypes, String nodeName, Duration leaseDuration) {
         public Settings {
+            nodeName = nodeName == null ? "engine-" + UUID.randomUUID() : nodeName;
+            leaseDuration = leaseDuration == null ? NodeLeases.DEFAULT_DURATION : leaseDuration;
             placement = List.copyOf(placement);
             credentialManagers = List.copyOf(credentialManagers);
             Objects.requireNonNull(credentialSettings, "credentialSettings");
@@ -81,6 +89,8 @@ public final class EngineCore implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final EngineClock clock;
     private final BuildLauncher launcher;
+    private final NodeLeases leases;
+    private final BuildTakeover takeover;
     private final TeamService teams;
     private final PipelineService pipelines;
     private final JobService jobs;
@@ -118,7 +128,11 @@ public final class EngineCore implements AutoCloseable {
                     settings.abortGracePeriod(), settings.externalUrl(), setByBuilds,
                     new EngineResources(storage, checker, typeImages, facade, putVersions));
             EventLogs eventLogs = new EventLogs(storage.events(), executor);
-            this.launcher = new BuildLauncher(storage, env, eventLogs, credentials, setByBuilds, activity);
+            this.leases = own(new NodeLeases(storage.leases(), clock, executor, settings.nodeName(),
+                    settings.leaseDuration()));
+            this.launcher = new BuildLauncher(storage, env, eventLogs, credentials, setByBuilds, activity, leases);
+            this.takeover = new BuildTakeover(storage, launcher, leases, runtime, clock);
+            leases.onHeartbeat(takeover::takeOverAbandoned);
             this.scheduler = new Scheduler(storage, clock, executor, new BuildStarter() {
                 @Override
                 public void created(dev.concourse.Build build) {
@@ -135,7 +149,7 @@ public final class EngineCore implements AutoCloseable {
                 public boolean checkedSince(long resourceId, java.time.Instant since) {
                     return resources.checkedSince(resourceId, since);
                 }
-            }, activity);
+            }, activity, settings.nodeName());
             launcher.onJobBuildFinished(scheduler::buildFinished);
             putVersions.bind(scheduler);
             this.teams = new TeamService(storage);
@@ -149,7 +163,7 @@ public final class EngineCore implements AutoCloseable {
                     clock));
             resources.scheduleWith(scheduler);
             this.checks = own(new CheckScheduler(storage, clock, executor, resources::checkNow,
-                    resources::checkTypeNow, activity));
+                    resources::checkTypeNow, activity, leases));
             teams.create(Team.MAIN);
         } catch (RuntimeException e) {
             closeOwned();
@@ -177,9 +191,10 @@ public final class EngineCore implements AutoCloseable {
             throw new IllegalStateException("the engine is closed; build a new one");
         }
         if (started.compareAndSet(false, true)) {
-            launcher.recover();
+            takeover.recover();
             scheduler.start();
             checks.start();
+            leases.start();
         }
     }
 

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -48,10 +47,11 @@ final class JobScheduler {
     private final EngineClock clock;
     private final BuildStarter starter;
     private final BuildLogReaper reaper;
-    /** This engine's name as a lease owner: unique per engine instance. */
-    private final String owner = "engine-" + UUID.randomUUID();
+    /** This engine node's name as a lease owner: unique among the nodes running at once. */
+    private final String owner;
 
-    JobScheduler(Storage storage, EngineClock clock, BuildStarter starter) {
+    JobScheduler(Storage storage, EngineClock clock, BuildStarter starter, String owner) {
+        this.owner = owner;
         this.storage = storage;
         this.clock = clock;
         this.starter = starter;

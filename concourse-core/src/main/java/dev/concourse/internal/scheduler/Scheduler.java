@@ -51,10 +51,19 @@ public final class Scheduler implements ScheduleRequests, AutoCloseable {
      */
     public Scheduler(Storage storage, EngineClock clock, Executor executor, BuildStarter starter,
             EngineActivity activity) {
+        this(storage, clock, executor, starter, activity, "engine-" + java.util.UUID.randomUUID());
+    }
+
+    /**
+     * @param node this engine node's name, the owner of the job leases its passes hold; unique among
+     *             the nodes sharing the store
+     */
+    public Scheduler(Storage storage, EngineClock clock, Executor executor, BuildStarter starter,
+            EngineActivity activity, String node) {
         this.storage = storage;
         this.clock = clock;
         this.executor = executor;
-        this.jobs = new JobScheduler(storage, clock, starter);
+        this.jobs = new JobScheduler(storage, clock, starter, node);
         this.activity = activity;
     }
 

@@ -1,0 +1,157 @@
+package dev.concourse.internal.engine;
+
+import dev.concourse.Build;
+import dev.concourse.BuildStatus;
+import dev.concourse.event.BuildEvent;
+import dev.concourse.internal.event.BuildEventLog;
+import dev.concourse.internal.lease.NodeLeases;
+import dev.concourse.spi.runtime.Container;
+import dev.concourse.spi.runtime.ContainerRuntime;
+import dev.concourse.spi.runtime.Worker;
+import dev.concourse.spi.scheduling.EngineClock;
+import dev.concourse.spi.storage.Lease;
+import dev.concourse.spi.storage.Storage;
+import java.util.EnumSet;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends the builds that a stopped engine node left started: at this node's start and on every
+ * heartbeat after (so a node already running takes over from a node that dies later). A build is
+ * taken over only if its lease ({@code build:<id>}) can be acquired, that is when the node that
+ * ran it stopped renewing it for the lease's duration (or nobody held it: an engine that stopped
+ * before leases, or whose store lost them); builds of live nodes are left alone.
+ *
+ * <p>The engine cannot resume a build's plan part-way (not after a restart, not on another node),
+ * so a build taken over is not re-attached: the containers of the build this node's runtime can
+ * see are destroyed (with {@code RuncContainerRuntime} or a {@code LocalProcessRuntime} on the same
+ * directory that includes the stopped node's running steps), and the build ends {@code errored}
+ * with an event naming the node that stopped and saying why.
+ */
+final class BuildTakeover {
+    private static final Logger LOG = LoggerFactory.getLogger(BuildTakeover.class);
+    /** The property the executor puts on every container of a build's steps. */
+    static final String BUILD_ID_PROPERTY = "concourse:build-id";
+
+    private final Storage storage;
+    private final BuildLauncher launcher;
+    private final NodeLeases leases;
+    private final ContainerRuntime runtime;
+    private final EngineClock clock;
+
+    BuildTakeover(Storage storage, BuildLauncher launcher, NodeLeases leases, ContainerRuntime runtime,
+            EngineClock clock) {
+        this.clock = clock;
+        this.storage = storage;
+        this.launcher = launcher;
+        this.leases = leases;
+        this.runtime = runtime;
+    }
+
+    /**
+     * At start: takes over the started builds nobody holds, and ends the pending one-off builds
+     * nobody holds (their inputs were uploaded by the node that created them, which stopped);
+     * pending job builds wait for the scheduler.
+     */
+    void recover() {
+        takeOverAbandoned();
+        for (Build build : storage.builds().listByStatus(EnumSet.of(BuildStatus.PENDING))) {
+            if (build.isOneOff()) {
+                endWithLease(build, BuildStatus.PENDING, previous -> "the engine stopped before this one-off build"
+                        + " started; its inputs are gone, run it again");
+            } else {
+                // The scheduler starts pending job builds with their inputs once it runs.
+                launcher.created(build);
+            }
+        }
+    }
+
+    /** Takes over every started build whose lease this node can acquire. */
+    void takeOverAbandoned() {
+        for (Build build : storage.builds().listByStatus(EnumSet.of(BuildStatus.STARTED))) {
+            if (launcher.isShuttingDown()) {
+                return;
+            }
+            endWithLease(build, BuildStatus.STARTED, previous -> {
+                int destroyed = destroyContainers(build);
+                return stopped(previous) + ", and engine node '" + leases.node() + "' took the build over; its steps"
+                        + " could not be re-attached: the engine does not resume a running build's plan on another"
+                        + " node or after a restart (runtime '" + runtime.id() + "')"
+                        + (destroyed == 0 ? "" : "; the " + destroyed + " container(s) of the build found on this"
+                                + " node's workers were destroyed")
+                        + ". Trigger the job again";
+            });
+        }
+    }
+
+    private interface Reason {
+        String why(Optional<Lease> previous);
+    }
+
+    /**
+     * Ends the build errored, with an event saying why, if this node gets its lease and the build
+     * is still {@code expected} (another node may have finished it since it was listed).
+     */
+    private void endWithLease(Build build, BuildStatus expected, Reason reason) {
+        if (!launcher.claim(build.id())) {
+            return;
+        }
+        try {
+            Optional<Lease> previous = leases.store().find(BuildLauncher.leaseName(build.id()));
+            Optional<NodeLeases.Held> lease = leases.acquire(BuildLauncher.leaseName(build.id()), () -> { });
+            if (lease.isEmpty()) {
+                return;
+            }
+            boolean ended = false;
+            try {
+                if (storage.builds().find(build.id()).map(b -> b.status() == expected).orElse(false)) {
+                    BuildEventLog log = launcher.logOf(build.id());
+                    String why = reason.why(previous);
+                    LOG.warn("build {}: {}", build.describe(), why);
+                    log.emit(new BuildEvent.Error(clock.now(), null, why));
+                    ended = true;
+                    launcher.end(build.id(), BuildStatus.ERRORED, log, lease.get());
+                }
+            } finally {
+                if (!ended) {
+                    lease.get().release();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("taking over build {} failed; trying again at the next heartbeat: {}", build.describe(),
+                    e.toString());
+        } finally {
+            launcher.unclaim(build.id());
+        }
+    }
+
+    private static String stopped(Optional<Lease> previous) {
+        if (previous.isEmpty()) {
+            return "the engine running this build stopped (no engine node held its lease)";
+        }
+        Lease lease = previous.get();
+        return "engine node '" + lease.owner() + "' stopped renewing its lease on this build (the lease lapsed at "
+                + lease.expiresAt() + ")";
+    }
+
+    /** Destroys the containers of the build this node's runtime can see; returns how many. */
+    private int destroyContainers(Build build) {
+        String id = Long.toString(build.id());
+        int destroyed = 0;
+        for (Worker worker : runtime.workers()) {
+            try {
+                for (Container container : worker.containers()) {
+                    if (id.equals(container.properties().get(BUILD_ID_PROPERTY))) {
+                        container.destroy();
+                        destroyed++;
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("build {}: could not destroy its containers on worker {}: {}", build.describe(),
+                        worker.info().name(), e.toString());
+            }
+        }
+        return destroyed;
+    }
+}
