@@ -18,7 +18,7 @@ import java.util.OptionalInt;
  *   <li>{@code config.json}: its OCI bundle config (the bundle's root file system is the container's);</li>
  *   <li>{@code stdin}, {@code stdout}, {@code stderr}: FIFOs between the engine and runc;</li>
  *   <li>{@code id}, {@code runc-id}: the process id and the runc container running it;</li>
- *   <li>{@code supervisor}: pid and start time of the supervising shell;</li>
+ *   <li>{@code supervisor}: pid and start time of the supervisor, {@code supervisor.log} its messages;</li>
  *   <li>{@code pid}: the process's host pid (written by runc once it started);</li>
  *   <li>{@code exit}: its exit status, {@code oom}: present if the memory limit was hit;</li>
  *   <li>{@code runc.log}: runc's own messages.</li>
@@ -52,6 +52,21 @@ record ProcessDirectory(Path path) {
 
     Path oomFile() {
         return path.resolve("oom");
+    }
+
+    Path supervisorLog() {
+        return path.resolve("supervisor.log");
+    }
+
+    /** The last line the supervisor logged, or a note that it logged nothing. */
+    String supervisorError() {
+        try {
+            List<String> lines = Files.exists(supervisorLog())
+                    ? Files.readAllLines(supervisorLog(), StandardCharsets.UTF_8) : List.of();
+            return lines.isEmpty() ? "it logged nothing" : lines.getLast();
+        } catch (IOException e) {
+            return "cannot read " + supervisorLog() + ": " + e.getMessage();
+        }
     }
 
     Path runcLog() {

@@ -77,7 +77,8 @@ public final class RuncWorker implements Worker {
         this.runcRoot = base.resolve("runc");
         this.images = new Images(base.resolve("images"), idMap, commands);
         this.cgroups = new Cgroups(settings.cgroupRoot(), base);
-        ProcessLauncher launcher = new ProcessLauncher(settings.runc(), runcRoot, START_TIMEOUT);
+        ProcessLauncher launcher = new ProcessLauncher(SupervisorBinary.install(base), settings.runc(), runcRoot,
+                START_TIMEOUT);
         try {
             for (Path dir : List.of(containersDir, volumesDir, runcRoot, base.resolve("images"))) {
                 Files.createDirectories(dir);
@@ -236,10 +237,18 @@ public final class RuncWorker implements Worker {
         }
     }
 
-    /** Sends signals to the process of that directory through {@code runc kill}. */
+    /**
+     * Sends signals to the process of that directory through {@code runc kill}; a SIGTERM first
+     * waits for its init to be ready for it ({@link ProcessLauncher#awaitInit}).
+     */
     Consumer<ProcessSignal> signaller(ProcessDirectory directory) {
-        return signal -> directory.read("runc-id").ifPresent(id -> commands.tryRun(List.of(settings.runc(), "--root",
-                runcRoot.toString(), "kill", id, signal == ProcessSignal.KILL ? "KILL" : "TERM")));
+        return signal -> directory.read("runc-id").ifPresent(id -> {
+            if (signal == ProcessSignal.TERMINATE) {
+                ProcessLauncher.awaitInit(directory);
+            }
+            commands.tryRun(List.of(settings.runc(), "--root", runcRoot.toString(), "kill", id,
+                    signal == ProcessSignal.KILL ? "KILL" : "TERM"));
+        });
     }
 
     void destroy(RuncContainer container) {
