@@ -38,7 +38,8 @@ import java.util.stream.Stream;
 
 /**
  * The worker of a runc runtime: containers under {@code containers/}, volumes under
- * {@code volumes/}, image copies under {@code images/}, runc's own state under {@code runc/}.
+ * {@code volumes/}, image copies under {@code images/}, runc's own state under {@code runc/}, the
+ * process supervisor under {@code bin/} ({@link SupervisorBinary}).
  * Creating and destroying take the read side of a lock whose write side the garbage collector
  * takes, so it never sees something half made.
  */
