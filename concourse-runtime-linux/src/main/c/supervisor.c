@@ -28,7 +28,9 @@
  * Its own messages go to its standard error (supervisor.log).
  *
  * No polling with sleeps: it waits in poll() on an inotify descriptor and a pidfd of runc (a
- * SIGCHLD self-pipe where the kernel has no pidfd_open).
+ * SIGCHLD self-pipe where the kernel has no pidfd_open). Only if it gets no inotify descriptor
+ * (the per-user limit, fs.inotify.max_user_instances, is reached) does it look at the pid file
+ * every millisecond instead of failing.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -156,7 +158,9 @@ static int await_start(int inotify_fd, pid_t runc, long long deadline) {
         if (left <= 0) {
             break;
         }
-        int ready = poll(fds, 2, left > INT_MAX ? INT_MAX : (int) left);
+        /* without inotify (its per-user limit reached), look at the pid file every millisecond */
+        long long wait = inotify_fd < 0 && left > 1 ? 1 : left;
+        int ready = poll(fds, 2, wait > INT_MAX ? INT_MAX : (int) wait);
         if (ready < 0 && errno != EINTR) {
             fail("poll");
         }
@@ -270,8 +274,12 @@ int main(int argc, char **argv) {
     sigemptyset(&action.sa_mask);
     sigaction(SIGCHLD, &action, NULL);
     int inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    if (inotify_fd < 0 || inotify_add_watch(inotify_fd, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
-        fail("inotify");
+    if (inotify_fd >= 0 && inotify_add_watch(inotify_fd, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+        close(inotify_fd);
+        inotify_fd = -1;
+    }
+    if (inotify_fd < 0) {
+        fprintf(stderr, "supervisor: no inotify (%s): polling for the pid file instead\n", strerror(errno));
     }
 
     int keep = oom_file[0] != '\0';
@@ -281,7 +289,9 @@ int main(int argc, char **argv) {
     pid_t child = spawn(keep ? run_keep : run, input, 1);
 
     int started = await_start(inotify_fd, child, now_ms() + timeout);
-    close(inotify_fd);
+    if (inotify_fd >= 0) {
+        close(inotify_fd);
+    }
     if (started < 0) {
         kill(child, SIGKILL);
         report("timeout\n");
