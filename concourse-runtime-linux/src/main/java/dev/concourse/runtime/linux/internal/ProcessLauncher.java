@@ -87,7 +87,7 @@ final class ProcessLauncher {
      * that a SIGTERM sent now is not lost: runc writes the pid file just before init runs, and until
      * tini has set up its signal handling the kernel drops signals to it (it is PID 1 of its
      * namespace). Once tini has a child, it handles signals. Only a signal sent in the first
-     * moments of a process waits here (a few hundred microseconds at most, by polling
+     * moments of a process waits here (usually well under a millisecond, at most 10 s, polling
      * {@code /proc}, which has no notification); starting a process does not.
      */
     static void awaitInit(ProcessDirectory directory) {
