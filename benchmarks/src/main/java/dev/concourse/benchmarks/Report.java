@@ -102,6 +102,18 @@ final class Report {
                     format(step.get().score()), format(spawn.get().score()), format(step.get().cpuMs()),
                     format(spawn.get().cpuMs())), added < 20));
         }
+        Optional<Row> runcEngine = find("RuncStartBenchmark.engineProcess", "");
+        Optional<Row> runcRaw = find("RuncStartBenchmark.raw", "");
+        if (runcEngine.isPresent() && runcRaw.isPresent()) {
+            double over = runcEngine.get().score() / runcRaw.get().score() - 1;
+            String container = find("RuncStartBenchmark.engineContainer", "").map(r -> "; engine container, create"
+                    + " + run + destroy: " + format(r.score()) + " ms").orElse("");
+            lines.add(target("runc: engine at most 10 % over raw `runc run`", String.format(Locale.ROOT,
+                    "engine process %s ms vs raw %s ms: %+.0f %%; CPU per op (JVM and children): engine %s ms,"
+                            + " raw %s ms%s", format(runcEngine.get().score()), format(runcRaw.get().score()),
+                    100 * over, format(runcEngine.get().cpuMs()), format(runcRaw.get().cpuMs()), container),
+                    over <= 0.10));
+        }
         rows.stream().filter(r -> r.benchmark().contains("VersionToBuildBenchmark.")).findFirst().ifPresent(r ->
                 lines.add(target("new version to downstream build started < 50 ms (mean)",
                         format(r.score()) + " ms", r.score() < 50)));

@@ -41,13 +41,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code engineProcess}: {@code Container.run(true)} and {@code waitFor} in an existing
- *       container: the supervisor shell, FIFOs, the process's config and runc;</li>
+ *       container: the supervisor, FIFOs, the process's config and runc;</li>
  *   <li>{@code engineContainer}: also creating the container (overlay mount) and destroying it:
  *       what a task step costs the runtime;</li>
  *   <li>{@code raw}: the ceiling, {@code runc run} alone.</li>
  * </ul>
  *
- * Needs root, runc, tini and a static {@code /bin/busybox} (the root file system is built from it
+ * <p>Each also counts the CPU time of the JVM and its reaped child processes per operation
+ * ({@link ProcessTreeCpuTime}): runc, the supervisor and the engine's own work, which varies far
+ * less with the machine's load than the wall time.
+ *
+ * <p>Needs root, runc, tini and a static {@code /bin/busybox} (the root file system is built from it
  * in a temporary directory).
  */
 @State(Scope.Benchmark)
@@ -90,7 +94,7 @@ public class RuncStartBenchmark {
         Files.copy(processDir.resolve("config.json"), bundle.resolve("config.json"),
                 StandardCopyOption.REPLACE_EXISTING);
         rawRoot = Files.createDirectories(work.resolve("raw-state"));
-        if (raw() != 0) {
+        if (rawRun() != 0) {
             throw new IllegalStateException("raw runc run of true did not exit 0");
         }
     }
@@ -107,22 +111,34 @@ public class RuncStartBenchmark {
     }
 
     @Benchmark
-    public int engineProcess() throws InterruptedException {
-        return runTrue(container);
+    public int engineProcess(ProcessTreeCpuTime cpu) throws InterruptedException {
+        cpu.start();
+        int exit = runTrue(container);
+        cpu.stop();
+        return exit;
     }
 
     @Benchmark
-    public int engineContainer() throws InterruptedException {
+    public int engineContainer(ProcessTreeCpuTime cpu) throws InterruptedException {
+        cpu.start();
         Container fresh = worker.createContainer(spec(null));
         try {
             return runTrue(fresh);
         } finally {
             fresh.destroy();
+            cpu.stop();
         }
     }
 
     @Benchmark
-    public int raw() throws IOException, InterruptedException {
+    public int raw(ProcessTreeCpuTime cpu) throws IOException, InterruptedException {
+        cpu.start();
+        int exit = rawRun();
+        cpu.stop();
+        return exit;
+    }
+
+    private int rawRun() throws IOException, InterruptedException {
         Process process = new ProcessBuilder("runc", "--root", rawRoot.toString(), "run", "--bundle",
                 bundle.toString(), "raw-" + rawRuns++)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

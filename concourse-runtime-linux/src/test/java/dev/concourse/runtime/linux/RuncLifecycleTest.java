@@ -89,6 +89,48 @@ class RuncLifecycleTest {
     }
 
     @Test
+    void theExitStatusOfAProcessThatEndsWhileNoEngineFollowsItIsKept() throws Exception {
+        first = runtime();
+        Container container = first.workers().getFirst().createContainer(new ContainerSpec("unfollowed", busybox,
+                Map.of(), null, null, List.of(), null, false, Map.of()));
+        PipedOutputStream feed = new PipedOutputStream();
+        container.run(new ProcessSpec("task", "sh", List.of("-c", "read line; echo \"got $line\"; exit 3"), Map.of(),
+                null, null), new ProcessIO(new PipedInputStream(feed), null, null));
+        first.close();
+        // the process ends after the engine stopped following it; only its supervisor sees it end
+        feed.write("go\n".getBytes(StandardCharsets.UTF_8));
+        feed.close();
+        Path processDir = base.resolve("containers/unfollowed/processes/" + hex("task"));
+        awaitFile(processDir.resolve("exit"));
+
+        second = runtime();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ContainerProcess task = second.workers().getFirst().findContainer("unfollowed").orElseThrow()
+                .attach("task", new ProcessIO(null, out, null)).orElseThrow();
+        assertThat(task.exitStatus()).hasValue(3);
+        assertThat(Files.readString(processDir.resolve("exit")).strip()).isEqualTo("3");
+    }
+
+    @Test
+    void aProcessIdCanBeUsedAgainOnceItsProcessEnded() throws Exception {
+        first = runtime();
+        Container container = first.workers().getFirst().createContainer(new ContainerSpec("again", busybox,
+                Map.of(), null, null, List.of(), null, false, Map.of()));
+        for (int round = 1; round <= 3; round++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ContainerProcess process = container.run(new ProcessSpec("step", "sh", List.of("-c", "echo round " + "$0; exit $0",
+                    Integer.toString(round)), Map.of(), null, null), new ProcessIO(null, out, null));
+            assertThat(waitFor(process)).isEqualTo(round);
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("round " + round + "\n");
+            assertThat(container.attach("step", new ProcessIO(null, null, null)).orElseThrow().exitStatus())
+                    .hasValue(round);
+        }
+        // the supervisor the runtime installed runs them: one binary, under the base directory
+        assertThat(Files.list(base.resolve("bin")).map(p -> p.getFileName().toString()).toList())
+                .singleElement().satisfies(name -> assertThat(name).matches("supervisor-[0-9a-f]{16}"));
+    }
+
+    @Test
     void garbageCollectionRemovesWhatNoContainerOrVolumeOwns() throws Exception {
         first = runtime();
         Container kept = first.workers().getFirst().createContainer(new ContainerSpec("kept", busybox, Map.of(), null,
@@ -123,6 +165,19 @@ class RuncLifecycleTest {
                 throw new IllegalStateException(e);
             }
         }).get(30, TimeUnit.SECONDS);
+    }
+
+    private static String hex(String processId) {
+        return java.util.HexFormat.of().formatHex(processId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Waits for a file that a process outside this JVM writes (no event to wait on from here). */
+    private static void awaitFile(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(file).exists();
     }
 
     private static void awaitText(ByteArrayOutputStream out, String text) throws InterruptedException {

@@ -5,6 +5,13 @@ import java.util.Map;
 
 /** Writes maps, lists, strings, numbers and booleans as JSON (what OCI configs need; no parsing). */
 final class Json {
+    /** JSON text written as it is: a part that never changes, serialised once. */
+    record Raw(String text) {
+        static Raw of(Object value) {
+            return new Raw(write(value));
+        }
+    }
+
     private Json() {
     }
 
@@ -18,6 +25,7 @@ final class Json {
         switch (value) {
             case null -> out.append("null");
             case String s -> string(s, out);
+            case Raw raw -> out.append(raw.text());
             case Number n -> out.append(n);
             case Boolean b -> out.append(b);
             case Map<?, ?> map -> {

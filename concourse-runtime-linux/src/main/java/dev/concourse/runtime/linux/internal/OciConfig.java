@@ -32,6 +32,9 @@ final class OciConfig {
     static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
             "/proc/sysrq-trigger");
 
+    /** The seccomp profile as JSON, the largest part of a config, serialised once. */
+    private static final Json.Raw SECCOMP = Json.Raw.of(Seccomp.profile());
+
     /** A bind mount of a host path. */
     record Bind(String source, String destination, boolean readOnly) {
     }
@@ -170,7 +173,7 @@ final class OciConfig {
         linux.put("resources", resources);
         linux.put("cgroupsPath", spec.cgroupsPath());
         if (!spec.privileged()) {
-            linux.put("seccomp", Seccomp.profile());
+            linux.put("seccomp", SECCOMP);
             linux.put("maskedPaths", MASKED_PATHS);
             linux.put("readonlyPaths", READONLY_PATHS);
         }

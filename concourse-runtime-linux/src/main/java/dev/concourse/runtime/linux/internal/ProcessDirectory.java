@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 
 /**
  * The state directory of one process, {@code processes/<hex of id>/}, which outlives the engine:
@@ -18,13 +21,15 @@ import java.util.OptionalInt;
  *   <li>{@code config.json}: its OCI bundle config (the bundle's root file system is the container's);</li>
  *   <li>{@code stdin}, {@code stdout}, {@code stderr}: FIFOs between the engine and runc;</li>
  *   <li>{@code id}, {@code runc-id}: the process id and the runc container running it;</li>
- *   <li>{@code supervisor}: pid and start time of the supervising shell;</li>
+ *   <li>{@code supervisor}: pid and start time of the supervisor, {@code supervisor.log} its messages;</li>
  *   <li>{@code pid}: the process's host pid (written by runc once it started);</li>
  *   <li>{@code exit}: its exit status, {@code oom}: present if the memory limit was hit;</li>
  *   <li>{@code runc.log}: runc's own messages.</li>
  * </ul>
  */
 record ProcessDirectory(Path path) {
+    /** Name prefix of the directories of earlier processes being deleted ({@link #replaceEarlier}). */
+    static final String REPLACED = ".replaced-";
 
     static String dirName(String processId) {
         return HexFormat.of().formatHex(processId.getBytes(StandardCharsets.UTF_8));
@@ -54,8 +59,43 @@ record ProcessDirectory(Path path) {
         return path.resolve("oom");
     }
 
+    Path supervisorLog() {
+        return path.resolve("supervisor.log");
+    }
+
+    /** The last line the supervisor logged, or a note that it logged nothing. */
+    String supervisorError() {
+        try {
+            List<String> lines = Files.exists(supervisorLog())
+                    ? Files.readAllLines(supervisorLog(), StandardCharsets.UTF_8) : List.of();
+            return lines.isEmpty() ? "it logged nothing" : lines.getLast();
+        } catch (IOException e) {
+            return "cannot read " + supervisorLog() + ": " + e.getMessage();
+        }
+    }
+
     Path runcLog() {
         return path.resolve("runc.log");
+    }
+
+    /**
+     * Moves the directory of an earlier process with the same id out of the way, and deletes it in
+     * the background: deleting its dozen files costs several milliseconds on a busy disk, which a
+     * rename does not. A left-over (the engine stopped meanwhile) goes with the container.
+     */
+    void replaceEarlier() throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path aside = path.resolveSibling(REPLACED + path.getFileName() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
+        Thread.ofVirtual().name("runc-replaced-" + path.getFileName()).start(() -> {
+            try {
+                Trees.delete(aside);
+            } catch (IOException e) {
+                // deleted with the container
+            }
+        });
     }
 
     Optional<String> read(String name) {

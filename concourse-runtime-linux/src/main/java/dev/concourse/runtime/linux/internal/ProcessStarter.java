@@ -52,7 +52,7 @@ final class ProcessStarter {
         ProcessDirectory directory = new ProcessDirectory(layout.processes().resolve(ProcessDirectory.dirName(spec.id())));
         String runcId = RuncContainer.newRuncId(container.handle());
         try {
-            Trees.delete(directory.path());
+            directory.replaceEarlier();
             Files.createDirectories(directory.path());
             List<String> args = new ArrayList<>(List.of(RuncWorker.INIT_PATH, "--", spec.path()));
             args.addAll(spec.args());
@@ -88,6 +88,7 @@ final class ProcessStarter {
                 settings.drainTimeout(), io);
         try {
             Process supervisor = launcher.spawn(directory, runcId, io.stdin() != null, oomFile, what);
+            process.follow(io.stdin());
             process.supervise(supervisor.onExit());
             launcher.awaitStart(directory, supervisor, what);
             process.started();

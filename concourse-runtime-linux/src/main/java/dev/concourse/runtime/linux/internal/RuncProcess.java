@@ -22,16 +22,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * A process run by a supervising shell ({@link ProcessLauncher}) as its own runc container. Its
- * output comes through two FIFOs the supervisor keeps open, so the process never gets SIGPIPE
- * while no engine reads; a new engine instance can open them again ({@link #reattach}). It is done
- * when the supervisor has exited (after writing the exit status to a file) and both FIFOs reached
- * their end, or the drain timeout passed. Opening and reading a FIFO blocks in native code, which
- * would pin a virtual thread's carrier, so the pumps are platform threads.
+ * A process run by its supervisor ({@link ProcessLauncher}) as its own runc container. Its output
+ * comes through two FIFOs the supervisor keeps open, so the process never gets SIGPIPE while no
+ * engine reads; a new engine instance can open them again ({@link #reattach}). The supervisor
+ * writes the exit status to a file and only then closes its ends of the FIFOs, so it is done as
+ * soon as both FIFOs reached their end and the exit file is there: the output pump that sees the
+ * last end completes it, with no thread in between. If the supervisor exits without an exit file
+ * (it was killed), its exit completes it; if the output stays open after that (a process left
+ * running in the background), the drain timeout does. Opening and reading a FIFO blocks in native
+ * code, which would pin a virtual thread's carrier, so the pumps are platform threads.
  */
 final class RuncProcess implements ContainerProcess {
     private static final int BUFFER = 64 * 1024;
@@ -44,10 +48,12 @@ final class RuncProcess implements ContainerProcess {
     private final AtomicReference<OutputStream> stdout = new AtomicReference<>();
     private final AtomicReference<OutputStream> stderr = new AtomicReference<>();
     private final CountDownLatch outputEnded = new CountDownLatch(2);
+    private final AtomicBoolean finishing = new AtomicBoolean();
     private final CompletableFuture<Integer> done = new CompletableFuture<>();
     private final List<FileChannel> channels = new CopyOnWriteArrayList<>();
     private final List<RandomAccessFile> holders = new CopyOnWriteArrayList<>();
     private volatile boolean detached;
+    private volatile boolean supervisorExited;
     private volatile boolean stdinOpened;
     private volatile boolean stdoutOpened;
     private volatile boolean stderrOpened;
@@ -63,50 +69,50 @@ final class RuncProcess implements ContainerProcess {
         this.stderr.set(io.stderr());
     }
 
-    /** Follows a supervisor this instance just started. */
+    /**
+     * A process whose supervisor is about to start: holds its output FIFOs open (read-write) until
+     * the supervisor has opened its own ends ({@link #started}). What a FIFO holds is dropped when
+     * its last user closes it, and a reader waits in open() for a writer: the held ends let the
+     * readers ({@link #follow}) open without waiting once the supervisor runs, and keep them from
+     * seeing the end of the output before it began.
+     */
     static RuncProcess open(String id, ProcessDirectory directory, String memoryLimit, Consumer<ProcessSignal> signaller,
             Duration drainTimeout, ProcessIO io) {
         RuncProcess process = new RuncProcess(id, directory, memoryLimit, signaller, drainTimeout, io);
-        // The readers must have the FIFOs open before the supervisor starts: what a FIFO holds is
-        // dropped when its last user closes it, so a process that ends before the engine opened
-        // its output would lose it. A read-write end held until the supervisor has opened its own
-        // ({@link #started}) lets the readers open without waiting, and keeps them from seeing
-        // the end of the output before it began.
-        CountDownLatch readersOpen = new CountDownLatch(2);
         try {
             process.holders.add(new RandomAccessFile(directory.stdout().toFile(), "rw"));
             process.holders.add(new RandomAccessFile(directory.stderr().toFile(), "rw"));
-            process.pump(directory.stdout(), process.stdout, () -> {
-                process.stdoutOpened = true;
-                readersOpen.countDown();
-            });
-            process.pump(directory.stderr(), process.stderr, () -> {
-                process.stderrOpened = true;
-                readersOpen.countDown();
-            });
-            readersOpen.await();
         } catch (IOException e) {
             process.releaseHolders();
-            process.detach();
             throw new RuntimeOperationException("cannot open the output of process " + id + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            process.releaseHolders();
-            process.detach();
-            Thread.currentThread().interrupt();
-            throw new RuntimeOperationException("interrupted while starting process " + id, e);
-        }
-        if (io.stdin() != null) {
-            Thread.ofPlatform().daemon().name("runc-stdin-" + id).start(() -> process.feed(io.stdin()));
         }
         return process;
     }
 
-    /** Completes once the supervisor started after {@link #open} has exited. */
+    /**
+     * Starts reading its output and feeding its input, once the supervisor was started (so that
+     * this work is done while runc starts the process, not before), and before {@link #supervise}.
+     */
+    void follow(InputStream input) {
+        try {
+            FileChannel out = open(directory.stdout());
+            FileChannel err = open(directory.stderr());
+            stdoutOpened = true;
+            stderrOpened = true;
+            pump(out, stdout);
+            pump(err, stderr);
+        } catch (IOException e) {
+            detach();
+            throw new RuntimeOperationException("cannot open the output of process " + id + ": " + e.getMessage(), e);
+        }
+        if (input != null) {
+            Thread.ofPlatform().daemon().name("runc-stdin-" + id).start(() -> feed(input));
+        }
+    }
+
+    /** Completes at the latest once the supervisor started after {@link #open} has exited. */
     void supervise(CompletableFuture<?> supervisorExit) {
-        supervisorExit.whenComplete((ignored, error) -> {
-            releaseHolders();
-            complete();
-        });
+        supervisorExit.whenComplete((ignored, error) -> supervisorExited());
     }
 
     /** The supervisor holds the output FIFOs now (runc started the process): the engine's own ends can go. */
@@ -131,12 +137,13 @@ final class RuncProcess implements ContainerProcess {
             process.stdinOpened = true;
             process.outputEnded.countDown();
             process.outputEnded.countDown();
+            process.supervisorExited = true;
             process.finish();
             return process;
         }
-        process.pump(directory.stdout(), process.stdout, () -> process.stdoutOpened = true);
-        process.pump(directory.stderr(), process.stderr, () -> process.stderrOpened = true);
-        supervisor.onExit().whenComplete((ignored, error) -> process.complete());
+        process.pumpOpening(directory.stdout(), process.stdout, () -> process.stdoutOpened = true);
+        process.pumpOpening(directory.stderr(), process.stderr, () -> process.stderrOpened = true);
+        supervisor.onExit().whenComplete((ignored, error) -> process.supervisorExited());
         return process;
     }
 
@@ -192,35 +199,73 @@ final class RuncProcess implements ContainerProcess {
         }
     }
 
-    private void pump(Path fifo, AtomicReference<OutputStream> sink, Runnable opened) {
+    /**
+     * A FileChannel, not a FileInputStream: closing it (detach) aborts a blocked read without
+     * consuming data, so a later instance reading the FIFO gets all of it.
+     */
+    private FileChannel open(Path fifo) throws IOException {
+        FileChannel channel = FileChannel.open(fifo, StandardOpenOption.READ);
+        channels.add(channel);
+        return channel;
+    }
+
+    /** Pumps a FIFO opened already. */
+    private void pump(FileChannel in, AtomicReference<OutputStream> sink) {
         Thread.ofPlatform().daemon().name("runc-output-" + id).start(() -> {
-            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
-            // A FileChannel, not a FileInputStream: closing it (detach) aborts a blocked read
-            // without consuming data, so a later instance reading the FIFO gets all of it.
-            try (FileChannel in = FileChannel.open(fifo, StandardOpenOption.READ)) {
-                channels.add(in);
-                opened.run();
-                if (detached) {
-                    return;
+            try (in) {
+                if (!detached) {
+                    copy(in, sink);
                 }
-                while (in.read(buffer.clear()) >= 0) {
-                    OutputStream out = sink.get();
-                    if (out != null && buffer.position() > 0) {
-                        try {
-                            out.write(buffer.array(), 0, buffer.position());
-                            out.flush();
-                        } catch (IOException e) {
-                            // the caller closed its stream: keep draining so the process is not blocked
-                        }
-                    }
+            } catch (IOException e) {
+                // detached, or the FIFO is gone (container destroyed): the output ended here
+            } finally {
+                outputEnded();
+            }
+        });
+    }
+
+    /** Opens a FIFO (waiting for a writer, so in its own thread) and pumps it. */
+    private void pumpOpening(Path fifo, AtomicReference<OutputStream> sink, Runnable opened) {
+        Thread.ofPlatform().daemon().name("runc-output-" + id).start(() -> {
+            try (FileChannel in = open(fifo)) {
+                opened.run();
+                if (!detached) {
+                    copy(in, sink);
                 }
             } catch (IOException e) {
                 // detached, or the FIFO is gone (container destroyed): the output ended here
             } finally {
                 opened.run();
-                outputEnded.countDown();
+                outputEnded();
             }
         });
+    }
+
+    private static void copy(FileChannel in, AtomicReference<OutputStream> sink) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        while (in.read(buffer.clear()) >= 0) {
+            OutputStream out = sink.get();
+            if (out != null && buffer.position() > 0) {
+                try {
+                    out.write(buffer.array(), 0, buffer.position());
+                    out.flush();
+                } catch (IOException e) {
+                    // the caller closed its stream: keep draining so the process is not blocked
+                }
+            }
+        }
+    }
+
+    /**
+     * One output reached its end. After both, the process is done if its exit status is recorded:
+     * the supervisor closes its ends of the FIFOs only after writing it, so the supervisor's own
+     * exit, a moment later, need not be waited for.
+     */
+    private void outputEnded() {
+        outputEnded.countDown();
+        if (outputEnded.getCount() == 0 && !detached && (supervisorExited || directory.exitStatus().isPresent())) {
+            finish();
+        }
     }
 
     private void feed(InputStream input) {
@@ -234,11 +279,10 @@ final class RuncProcess implements ContainerProcess {
         }
     }
 
-    private void complete() {
-        Thread.ofVirtual().name("runc-exit-" + id).start(this::finish);
-    }
-
-    private void finish() {
+    /** The supervisor exited: done once the output ended, or after the drain timeout. */
+    private void supervisorExited() {
+        supervisorExited = true;
+        releaseHolders();
         // A reader or writer still waiting in open() (the supervisor died before opening its
         // end) is let through by opening the FIFO ourselves for a moment.
         if (!stdoutOpened) {
@@ -250,14 +294,19 @@ final class RuncProcess implements ContainerProcess {
         if (!stdinOpened && Files.exists(directory.stdin())) {
             unblock(directory.stdin());
         }
-        boolean drained;
-        try {
-            drained = outputEnded.await(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            drained = false;
+        if (outputEnded.getCount() == 0) {
+            finish();
+        } else {
+            CompletableFuture.runAsync(this::finish, CompletableFuture.delayedExecutor(drainTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS, runnable -> Thread.ofVirtual().name("runc-drain-" + id).start(runnable)));
         }
-        if (!drained) {
+    }
+
+    private void finish() {
+        if (!finishing.compareAndSet(false, true)) {
+            return;
+        }
+        if (outputEnded.getCount() > 0) {
             // a background process keeps the output open: drop what it writes from now on
             stdout.set(null);
             stderr.set(null);

@@ -38,7 +38,8 @@ import java.util.stream.Stream;
 
 /**
  * The worker of a runc runtime: containers under {@code containers/}, volumes under
- * {@code volumes/}, image copies under {@code images/}, runc's own state under {@code runc/}.
+ * {@code volumes/}, image copies under {@code images/}, runc's own state under {@code runc/}, the
+ * process supervisor under {@code bin/} ({@link SupervisorBinary}).
  * Creating and destroying take the read side of a lock whose write side the garbage collector
  * takes, so it never sees something half made.
  */
@@ -78,7 +79,8 @@ public final class RuncWorker implements Worker {
         this.images = new Images(base.resolve("images"), idMap, commands);
         this.cgroups = new Cgroups(settings.cgroupRoot(), base);
         this.volumeStore = new VolumeStore(this, volumesDir, mounts, commands, idMap);
-        ProcessLauncher launcher = new ProcessLauncher(settings.runc(), runcRoot, START_TIMEOUT);
+        ProcessLauncher launcher = new ProcessLauncher(SupervisorBinary.install(base), settings.runc(), runcRoot,
+                START_TIMEOUT);
         try {
             for (Path dir : List.of(containersDir, volumesDir, runcRoot, base.resolve("images"))) {
                 Files.createDirectories(dir);
@@ -237,10 +239,18 @@ public final class RuncWorker implements Worker {
         }
     }
 
-    /** Sends signals to the process of that directory through {@code runc kill}. */
+    /**
+     * Sends signals to the process of that directory through {@code runc kill}; a SIGTERM first
+     * waits for its init to be ready for it ({@link ProcessLauncher#awaitInit}).
+     */
     Consumer<ProcessSignal> signaller(ProcessDirectory directory) {
-        return signal -> directory.read("runc-id").ifPresent(id -> commands.tryRun(List.of(settings.runc(), "--root",
-                runcRoot.toString(), "kill", id, signal == ProcessSignal.KILL ? "KILL" : "TERM")));
+        return signal -> directory.read("runc-id").ifPresent(id -> {
+            if (signal == ProcessSignal.TERMINATE) {
+                ProcessLauncher.awaitInit(directory);
+            }
+            commands.tryRun(List.of(settings.runc(), "--root", runcRoot.toString(), "kill", id,
+                    signal == ProcessSignal.KILL ? "KILL" : "TERM"));
+        });
     }
 
     void destroy(RuncContainer container) {
