@@ -67,6 +67,7 @@ public final class EventJson {
     private static final SerializableString SUBSTEPS = new SerializedString("substeps");
     private static final SerializableString METADATA = new SerializedString("metadata");
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static volatile LogHead lastLogHead;
 
     private EventJson() {
     }
@@ -167,19 +168,38 @@ public final class EventJson {
     // ---- encoding
 
     /**
-     * A log event, the bulk of every build's events, written straight into one builder: Jackson's
-     * generator costs more to set up per event (context, buffers) than this costs in all. The
-     * bytes are the generator's (a test compares the two for every character).
+     * A log event, the bulk of every build's events, written without Jackson's generator, which
+     * costs more to set up per event (context, buffers) than this costs in all. Everything before
+     * the payload is the same for a step's lines within a second, so the last such head is kept;
+     * a payload with nothing to escape is then one concatenation. The bytes are the generator's (a
+     * test compares the two for every character).
      */
     private static String encodeLog(BuildEvent.Log event) {
         String payload = nonNull(event.payload());
+        String head = logHead(event);
+        if (!needsEscaping(payload)) {
+            return head + payload + "\"}}";
+        }
+        StringBuilder out = new StringBuilder(head.length() + payload.length() + (payload.length() >> 4) + 8);
+        out.append(head);
+        appendEscaped(out, payload);
+        return out.append("\"}}").toString();
+    }
+
+    /** Everything of a log event's JSON before its payload's text. */
+    private static String logHead(BuildEvent.Log event) {
+        long time = event.time().getEpochSecond();
         Origin origin = event.origin();
-        StringBuilder out = new StringBuilder(sizeHint(event));
+        LogHead last = lastLogHead;
+        if (last != null && last.time == time && Objects.equals(last.origin, origin)) {
+            return last.json;
+        }
+        StringBuilder out = new StringBuilder(128);
         out.append("{\"event\":\"");
         appendEscaped(out, event.type());
         out.append("\",\"version\":\"");
         appendEscaped(out, event.version());
-        out.append("\",\"data\":{\"time\":").append(event.time().getEpochSecond()).append(",\"origin\":{");
+        out.append("\",\"data\":{\"time\":").append(time).append(",\"origin\":{");
         if (origin != null) {
             boolean id = !origin.id().isEmpty();
             if (id) {
@@ -191,9 +211,23 @@ public final class EventJson {
                 out.append(id ? ",\"source\":\"" : "\"source\":\"").append(origin.source().wireName()).append('"');
             }
         }
-        out.append("},\"payload\":\"");
-        appendEscaped(out, payload);
-        return out.append("\"}}").toString();
+        String json = out.append("},\"payload\":\"").toString();
+        lastLogHead = new LogHead(origin, time, json);
+        return json;
+    }
+
+    /** The head of the last log event encoded: immutable, so threads may share it racily. */
+    private record LogHead(Origin origin, long time, String json) {
+    }
+
+    private static boolean needsEscaping(String s) {
+        for (int i = 0, length = s.length(); i < length; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
