@@ -191,7 +191,7 @@ public final class EventJson {
         long time = event.time().getEpochSecond();
         Origin origin = event.origin();
         LogHead last = lastLogHead;
-        if (last != null && last.time == time && Objects.equals(last.origin, origin)) {
+        if (last != null && last.time == time && (last.origin == origin || Objects.equals(last.origin, origin))) {
             return last.json;
         }
         StringBuilder out = new StringBuilder(128);
