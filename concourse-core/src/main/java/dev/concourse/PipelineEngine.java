@@ -162,7 +162,12 @@ public final class PipelineEngine implements AutoCloseable {
             return this;
         }
 
-        /** Runs builds, steps and subscribers. Default: a new virtual thread per task. */
+        /**
+         * Runs builds, steps and subscribers. Default: a new virtual thread per task, on which the
+         * delivery loop of an event subscriber that caught up stays parked for up to 50 ms waiting
+         * for the next event (see {@code docs/events.md}); with an executor given here it gives its
+         * thread back at once.
+         */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;

@@ -39,9 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * deliveries per second, and at least half the baseline.
  *
  * <p>The engine side is what {@code engine.builds().events(id, 1)} subscribes to: an
- * {@code EventLogs} over {@code InMemoryStorage} with a virtual-thread executor, as
- * {@code PipelineEngine.builder().build()} makes it, so events are also stored (group commit) as
- * they are in every build. Emitting goes through the internal {@code BuildEventLog}, the build
+ * {@code EventLogs} over {@code InMemoryStorage} with a virtual-thread executor and the default
+ * linger of delivery loops, as {@code PipelineEngine.builder().build()} makes it, so events are
+ * also stored (group commit) as they are in every build. Emitting goes through the internal {@code BuildEventLog}, the build
  * executor's entry point, which has no public API.
  */
 @State(Scope.Thread)
@@ -84,7 +84,8 @@ public class LogFanOutBenchmark {
             InMemoryStorage storage = new InMemoryStorage();
             storage.teams().createIfAbsent("main");
             long buildId = storage.builds().createOneOffBuild("main", Instant.parse("2026-01-01T00:00:00Z")).id();
-            EventLogs logs = new EventLogs(storage.events(), run.executor);
+            EventLogs logs = new EventLogs(storage.events(), run.executor, EventLogs.DEFAULT_RESIDENT_BUDGET,
+                    EventLogs.DEFAULT_LINGER);
             log = logs.open(buildId);
             listeners = new Listeners(run.subscribers, run.events);
             for (EventCheck check : listeners.checks) {

@@ -127,7 +127,10 @@ public final class EngineCore implements AutoCloseable {
             ExecEnvironment env = new ExecEnvironment(runtime, placement, clock, executor,
                     settings.abortGracePeriod(), settings.externalUrl(), setByBuilds,
                     new EngineResources(storage, checker, typeImages, facade, putVersions));
-            EventLogs eventLogs = new EventLogs(storage.events(), executor);
+            // Delivery loops linger on their virtual threads only on the engine's own executor: a
+            // given one may run tasks on its caller or on a few threads of its own.
+            EventLogs eventLogs = new EventLogs(storage.events(), executor, EventLogs.DEFAULT_RESIDENT_BUDGET,
+                    settings.executor() == null ? EventLogs.DEFAULT_LINGER : Duration.ZERO);
             this.leases = own(new NodeLeases(storage.leases(), clock, executor, settings.nodeName(),
                     settings.leaseDuration()));
             this.launcher = new BuildLauncher(storage, env, eventLogs, credentials, setByBuilds, activity, leases);

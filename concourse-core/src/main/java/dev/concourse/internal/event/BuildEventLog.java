@@ -4,6 +4,7 @@ import dev.concourse.event.BuildEvent;
 import dev.concourse.event.SequencedEvent;
 import dev.concourse.spi.storage.BuildEventStore;
 import dev.concourse.spi.storage.StoredEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -61,6 +62,7 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
     private final BuildEventStore store;
     private final Executor executor;
     private final long residentBudget;
+    private final long lingerNanos;
     private final Source source = new Source();
 
     private final ReentrantLock appendLock = new ReentrantLock();
@@ -92,14 +94,19 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
     /** The last flush's failure, until a flush succeeds. */
     private volatile RuntimeException failure;
 
-    private BuildEventLog(long buildId, BuildEventStore store, Executor executor, long residentBudget) {
+    private BuildEventLog(long buildId, BuildEventStore store, Executor executor, long residentBudget,
+            Duration linger) {
         if (residentBudget < 0) {
             throw new IllegalArgumentException("residentBudget must not be negative: " + residentBudget);
+        }
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative: " + linger);
         }
         this.buildId = buildId;
         this.store = Objects.requireNonNull(store, "store");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.residentBudget = residentBudget;
+        this.lingerNanos = linger.toNanos();
         long stored = store.lastSequence(buildId);
         Chunk first = new Chunk(stored + 1);
         this.tail = first;
@@ -120,7 +127,19 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
      *                       (about bytes); events not stored yet are kept regardless
      */
     public static BuildEventLog open(long buildId, BuildEventStore store, Executor executor, long residentBudget) {
-        return new BuildEventLog(buildId, store, executor, residentBudget);
+        return new BuildEventLog(buildId, store, executor, residentBudget, Duration.ZERO);
+    }
+
+    /**
+     * A log as {@link #open(long, BuildEventStore, Executor, long)}, whose subscribers' delivery
+     * loops, once they have caught up, keep their thread parked for up to {@code linger} waiting for
+     * the next event before they give it back: a wake-up within that time is an unpark, not a new
+     * task. Only for an executor that runs each task on a virtual thread of its own (a parked
+     * virtual thread holds no carrier thread); {@link Duration#ZERO} for any other.
+     */
+    public static BuildEventLog open(long buildId, BuildEventStore store, Executor executor, long residentBudget,
+            Duration linger) {
+        return new BuildEventLog(buildId, store, executor, residentBudget, Objects.requireNonNull(linger, "linger"));
     }
 
     /**
@@ -472,6 +491,11 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
         @Override
         public long finalSequence() {
             return finalSequence;
+        }
+
+        @Override
+        public long lingerNanos() {
+            return lingerNanos;
         }
 
         @Override

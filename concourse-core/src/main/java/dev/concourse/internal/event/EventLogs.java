@@ -3,6 +3,7 @@ package dev.concourse.internal.event;
 import dev.concourse.event.SequencedEvent;
 import dev.concourse.spi.storage.BuildEventNotifications;
 import dev.concourse.spi.storage.BuildEventStore;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,20 +24,41 @@ import java.util.function.BooleanSupplier;
 public final class EventLogs {
     /** Stored text kept in memory per running build by default: 8 Mi characters. */
     public static final long DEFAULT_RESIDENT_BUDGET = 8L << 20;
+    /**
+     * How long a delivery loop that caught up keeps its virtual thread parked for the next event
+     * when the engine runs on its own virtual thread per task executor: long enough to span the
+     * gaps within a burst of output, short enough that an idle subscriber soon holds no thread.
+     */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(50);
 
     private final BuildEventStore store;
     private final Executor executor;
     private final long residentBudget;
+    private final Duration linger;
     private final ConcurrentHashMap<Long, BuildEventLog> live = new ConcurrentHashMap<>();
 
     /**
      * @param executor       runs flushes and delivery to subscribers; use virtual threads
      * @param residentBudget see {@link BuildEventLog#open}
+     * @param linger         how long a subscriber's delivery loop that caught up keeps its thread
+     *                       parked for the next event; see
+     *                       {@link BuildEventLog#open(long, BuildEventStore, Executor, long, Duration)}
+     *                       ({@link #DEFAULT_LINGER} for a virtual thread per task executor,
+     *                       {@link Duration#ZERO} for any other)
      */
-    public EventLogs(BuildEventStore store, Executor executor, long residentBudget) {
+    public EventLogs(BuildEventStore store, Executor executor, long residentBudget, Duration linger) {
         this.store = Objects.requireNonNull(store, "store");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.residentBudget = residentBudget;
+        this.linger = Objects.requireNonNull(linger, "linger");
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        }
+    }
+
+    /** Logs whose delivery loops give their thread back as soon as they have nothing to do. */
+    public EventLogs(BuildEventStore store, Executor executor, long residentBudget) {
+        this(store, executor, residentBudget, Duration.ZERO);
     }
 
     public EventLogs(BuildEventStore store, Executor executor) {
@@ -53,7 +75,7 @@ public final class EventLogs {
         if (live.containsKey(buildId)) {
             throw alreadyOpen(buildId);
         }
-        BuildEventLog log = BuildEventLog.open(buildId, store, executor, residentBudget);
+        BuildEventLog log = BuildEventLog.open(buildId, store, executor, residentBudget, linger);
         if (live.putIfAbsent(buildId, log) != null) {
             throw alreadyOpen(buildId);
         }

@@ -30,6 +30,14 @@ interface EventSource {
     SequencedEvent resident(long sequence, EventSubscription reader);
 
     /**
+     * How long a delivery loop that has nothing to do keeps its thread, parked, waiting for the
+     * next signal, before it gives the thread back: 0 to give it back at once. Only for executors
+     * that run each task on a virtual thread of its own, where a parked loop holds no carrier
+     * thread and blocks no other task.
+     */
+    long lingerNanos();
+
+    /**
      * Signals {@code reader} once when an event is published or the log closes. A reader asks
      * this when it has caught up, then checks again for events (one may have come in between).
      */

@@ -3,12 +3,15 @@ package dev.concourse.internal.event;
 import dev.concourse.ConcourseException;
 import dev.concourse.event.SequencedEvent;
 import dev.concourse.spi.storage.StoredEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +21,13 @@ import org.slf4j.LoggerFactory;
  * <p>There is no queue per subscriber: the cursor is a sequence number into the shared log (and a
  * page of stored events while it reads what memory no longer holds). The delivery loop runs as a
  * task on the source's executor only while there is something to do (events and demand, a
- * cancel, a completion); otherwise the subscription holds no thread. Signals (request, cancel, a
- * published event, the log closing) bump {@link #wip}; whoever bumps it from 0 schedules the loop,
- * and the loop runs until it has seen every bump. That makes signals to the subscriber serial
- * (rule 1.3) and {@code request} from within {@code onNext} non-recursive (rule 3.3). After a
- * terminal signal {@link #wip} never returns to 0, so the loop never runs again.
+ * cancel, a completion), plus, where the source allows it ({@link EventSource#lingerNanos}), a
+ * short linger parked on its thread; otherwise the subscription holds no thread. Signals
+ * (request, cancel, a published event, the log closing) bump {@link #wip}; whoever bumps it from 0
+ * schedules the loop, whoever bumps it from {@link #PARKED} unparks the lingering loop, and the
+ * loop runs until it has seen every bump. That makes signals to the subscriber serial (rule 1.3)
+ * and {@code request} from within {@code onNext} non-recursive (rule 3.3). After a terminal signal
+ * {@link #wip} never returns to 0, so the loop never runs again.
  */
 final class EventSubscription implements Flow.Subscription, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventSubscription.class);
@@ -30,16 +35,37 @@ final class EventSubscription implements Flow.Subscription, Runnable {
     /** Events read from the store at once by a subscriber behind memory. */
     static final int PAGE_SIZE = 64;
     /**
-     * Deliveries before the loop lets the executor's other tasks run (a yield on a virtual thread,
+     * Deliveries between two looks at the clock: a loop that has been delivering for
+     * {@link #TIME_SLICE_NANOS} lets the executor's other tasks run (a yield on a virtual thread,
      * else a new task), so one busy subscriber cannot hog a thread.
      */
     static final int FAIRNESS_BATCH = 256;
+    /**
+     * How long a loop delivers before it yields. Yielding by count (every 256 events) cost more
+     * than the deliveries themselves when a thousand subscribers read the same burst: each yield
+     * unmounts and reschedules the virtual thread.
+     */
+    static final long TIME_SLICE_NANOS = 1_000_000;
+
+    /** {@link #wip} while the loop's thread is parked, lingering for a signal. */
+    private static final int PARKED = Integer.MIN_VALUE;
+    private static final VarHandle CANCELLED;
+
+    static {
+        try {
+            CANCELLED = MethodHandles.lookup().findVarHandle(EventSubscription.class, "cancelled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final EventSource source;
     private final AtomicLong demand = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private volatile boolean cancelled;
     private volatile IllegalArgumentException badRequest;
+    /** The thread of a loop that lingers; set before {@link #wip} becomes {@link #PARKED}. */
+    private volatile Thread lingering;
 
     /** Whether this subscription is in its log's queue of readers to signal; the log maintains it. */
     final AtomicBoolean awaiting = new AtomicBoolean();
@@ -103,8 +129,54 @@ final class EventSubscription implements Flow.Subscription, Runnable {
     }
 
     void signal() {
-        if (wip.getAndIncrement() == 0) {
-            schedule();
+        for (;;) {
+            int w = wip.get();
+            if (w == PARKED) {
+                // The loop lingers on its thread: hand it the signal instead of a new task.
+                if (wip.compareAndSet(PARKED, 1)) {
+                    LockSupport.unpark(lingering);
+                    return;
+                }
+            } else if (w == Integer.MAX_VALUE || wip.compareAndSet(w, w + 1)) {
+                // (Saturated: only after a terminal signal, when nobody counts any more.)
+                if (w == 0) {
+                    schedule();
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * The loop has seen {@code missed} signals and found nothing to do: instead of giving its
+     * thread back, it parks for up to the source's linger time, so that the next signal unparks it
+     * rather than starting a task (on a virtual thread, a parked loop holds no carrier thread).
+     *
+     * @return the signals that came since (go round again), or 0 if the loop gave its thread back
+     */
+    private int linger(int missed, long lingerNanos) {
+        Thread me = Thread.currentThread();
+        lingering = me;
+        if (!wip.compareAndSet(missed, PARKED)) {
+            return wip.addAndGet(-missed);
+        }
+        long deadline = System.nanoTime() + lingerNanos;
+        for (;;) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || me.isInterrupted()) {
+                // Give the thread back, unless a signal took the loop out of PARKED just now (a
+                // signaller reads the thread only after moving wip out of PARKED).
+                if (wip.compareAndSet(PARKED, 0)) {
+                    lingering = null;
+                    return 0;
+                }
+                return wip.get();
+            }
+            LockSupport.parkNanos(this, left);
+            int w = wip.get();
+            if (w != PARKED) {
+                return w;
+            }
         }
     }
 
@@ -133,6 +205,8 @@ final class EventSubscription implements Flow.Subscription, Runnable {
     public void run() {
         int missed = 1;
         int delivered = 0;
+        boolean timing = false;
+        long sliceStart = 0;
         for (;;) {
             if (!started) {
                 started = true;
@@ -154,14 +228,22 @@ final class EventSubscription implements Flow.Subscription, Runnable {
             long emitted = 0;
             while (emitted != requested) {
                 if (delivered >= FAIRNESS_BATCH) {
-                    if (!yieldThread(requested, emitted)) {
-                        return;
-                    }
-                    // Demand is accounted for; go round (cancel, demand, completion) again.
                     delivered = 0;
-                    requested = 0;
-                    emitted = 0;
-                    break;
+                    long now = System.nanoTime();
+                    if (!timing) {
+                        // The slice starts with the first full batch: short runs never read the clock.
+                        timing = true;
+                        sliceStart = now;
+                    } else if (now - sliceStart >= TIME_SLICE_NANOS) {
+                        if (!yieldThread(requested, emitted)) {
+                            return;
+                        }
+                        // Demand is accounted for; go round (cancel, demand, completion) again.
+                        timing = false;
+                        requested = 0;
+                        emitted = 0;
+                        break;
+                    }
                 }
                 if (pageIndex == page.size() && chunkHint != null) {
                     // The common case, a reader in memory: deliver the run of resident events in
@@ -227,6 +309,17 @@ final class EventSubscription implements Flow.Subscription, Runnable {
                 fail(e);
                 return;
             }
+            long lingerNanos = source.lingerNanos();
+            if (lingerNanos > 0) {
+                missed = linger(missed, lingerNanos);
+                if (missed == 0) {
+                    return;
+                }
+                // A new round of deliveries: a new time slice.
+                delivered = 0;
+                timing = false;
+                continue;
+            }
             missed = wip.addAndGet(-missed);
             if (missed == 0) {
                 return;
@@ -256,31 +349,38 @@ final class EventSubscription implements Flow.Subscription, Runnable {
         long end = Math.min(Math.min(available + 1, chunk.base + BuildEventLog.CHUNK_SIZE), sequence + max);
         SequencedEvent[] slots = chunk.slots;
         Flow.Subscriber<? super SequencedEvent> s = subscriber;
-        int slot = (int) offset;
-        long delivered = 0;
-        for (long n = end - sequence; delivered < n; delivered++) {
-            SequencedEvent event = slots[slot++];
-            if (event == null) {
-                break;
-            }
-            cursor++;
-            try {
+        int first = (int) offset;
+        int last = first + (int) (end - sequence);
+        int slot = first;
+        // The cursor and the cancel check stay out of memory order inside the loop: the cursor is
+        // stored once at the end (nothing reads it during onNext), and cancel is read opaquely, so
+        // that the loop keeps them in registers; a cancel from onNext is seen at once (same
+        // thread), one from elsewhere within a few events.
+        try {
+            for (; slot < last; slot++) {
+                SequencedEvent event = slots[slot];
+                if (event == null) {
+                    break;
+                }
                 s.onNext(event);
-            } catch (Throwable t) {
-                // Rule 2.13: a subscriber that throws broke its contract; it is cancelled and told why.
-                fail(t);
-                return -1;
+                if ((boolean) CANCELLED.getOpaque(this)) {
+                    cursor = sequence + (slot - first) + 1;
+                    release();
+                    return -1;
+                }
             }
-            if (cancelled) {
-                release();
-                return -1;
-            }
+        } catch (Throwable t) {
+            // Rule 2.13: a subscriber that throws broke its contract; it is cancelled and told why.
+            cursor = sequence + (slot - first) + 1;
+            fail(t);
+            return -1;
         }
-        return delivered;
+        cursor = sequence + (slot - first);
+        return slot - first;
     }
 
     /**
-     * After {@link #FAIRNESS_BATCH} deliveries with demand left: lets the executor's other tasks
+     * After {@link #TIME_SLICE_NANOS} of deliveries with demand left: lets the executor's other tasks
      * run. On a virtual thread that is a yield (the loop keeps its thread); otherwise the loop
      * accounts for what it delivered and schedules itself again.
      *

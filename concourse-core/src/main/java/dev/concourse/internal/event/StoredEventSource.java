@@ -50,6 +50,12 @@ final class StoredEventSource implements EventSource {
     }
 
     @Override
+    public long lingerNanos() {
+        // Closed from the start: nothing to wait for.
+        return 0;
+    }
+
+    @Override
     public SequencedEvent resident(long sequence, EventSubscription reader) {
         return null;
     }

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Big logs, slow subscribers, many subscribers: with real threads and the real in-memory store. */
 class BuildEventLogLoadTest {
@@ -92,12 +94,15 @@ class BuildEventLogLoadTest {
      * Races everything at once: four emitters, a memory window of a few events (so readers keep
      * falling back to the store while the flusher drops what they were about to read), subscribers
      * joining mid-build from sequence 1 or from where the log is, with demand from onNext in random
-     * batches or from another thread in random amounts.
+     * batches or from another thread in random amounts; with delivery loops that give their thread
+     * back at once, that linger about as long as the gaps between events (so signals race the end
+     * of the linger), and that linger throughout.
      */
-    @Test
-    void concurrentSubscribersWithRandomDemandAndATinyWindow() throws Exception {
+    @ParameterizedTest(name = "delivery loops linger {0} ns")
+    @ValueSource(longs = {0, 20_000, 50_000_000})
+    void concurrentSubscribersWithRandomDemandAndATinyWindow(long lingerNanos) throws Exception {
         long build = newBuild();
-        BuildEventLog log = BuildEventLog.open(build, storage.events(), VIRTUAL, 2_000);
+        BuildEventLog log = BuildEventLog.open(build, storage.events(), VIRTUAL, 2_000, Duration.ofNanos(lingerNanos));
         int emitters = 4;
         int perEmitter = 5_000;
         int total = emitters * perEmitter;

@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -572,6 +575,129 @@ class BuildEventLogTest {
         assertThat(subscriber.events()).extracting(BuildEventLogTest::text).containsExactly("a");
         assertThat(subscriber.completed()).isFalse();
         assertThat(subscriber.error()).isNull();
+    }
+
+    // ---- delivery loops that linger on their virtual threads
+
+    /** A virtual thread per task, counting the delivery loops' tasks as they start and end. */
+    private static final class LoopCountingExecutor implements Executor {
+        final AtomicInteger loopsStarted = new AtomicInteger();
+        final Semaphore loopsEnded = new Semaphore(0);
+
+        @Override
+        public void execute(Runnable task) {
+            boolean loop = task instanceof EventSubscription;
+            if (loop) {
+                loopsStarted.incrementAndGet();
+            }
+            Thread.ofVirtual().name("event-log-linger-test").start(() -> {
+                try {
+                    task.run();
+                } finally {
+                    if (loop) {
+                        loopsEnded.release();
+                    }
+                }
+            });
+        }
+
+        boolean awaitLoopsEnded(int loops) throws InterruptedException {
+            return loopsEnded.tryAcquire(loops, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
+    void aLoopThatCaughtUpIsWokenOnItsLingeringThreadInsteadOfANewTask() throws InterruptedException {
+        LoopCountingExecutor executor = new LoopCountingExecutor();
+        BuildEventLog log = BuildEventLog.open(newBuild(), storage.events(), executor, Long.MAX_VALUE,
+                Duration.ofMinutes(10));
+        RecordingSubscriber subscriber = new RecordingSubscriber(Long.MAX_VALUE);
+        log.subscribe(1).subscribe(subscriber);
+        for (int i = 1; i <= 20; i++) {
+            log.emit(log("line " + i));
+            // Each event finds the loop caught up (parked, or about to park), never without a thread.
+            subscriber.awaitEvents(i, TIMEOUT);
+        }
+        log.close();
+        subscriber.awaitTerminal(TIMEOUT);
+
+        assertThat(subscriber.sequences()).isEqualTo(range(1, 20));
+        assertThat(subscriber.completed()).isTrue();
+        assertThat(subscriber.violations()).isEmpty();
+        assertThat(executor.loopsStarted).as("delivery tasks started").hasValue(1);
+        assertThat(executor.awaitLoopsEnded(1)).as("the loop ended with the subscription").isTrue();
+    }
+
+    @Test
+    void aLingeringLoopGivesItsThreadBackAfterTheLingerAndTheNextEventStartsANewOne() throws InterruptedException {
+        LoopCountingExecutor executor = new LoopCountingExecutor();
+        BuildEventLog log = BuildEventLog.open(newBuild(), storage.events(), executor, Long.MAX_VALUE,
+                Duration.ofMillis(20));
+        RecordingSubscriber subscriber = new RecordingSubscriber(Long.MAX_VALUE);
+        log.subscribe(1).subscribe(subscriber);
+        log.emit(log("a"));
+        subscriber.awaitEvents(1, TIMEOUT);
+        assertThat(executor.awaitLoopsEnded(1)).as("the idle loop gave its thread back").isTrue();
+
+        log.emit(log("b"));
+        subscriber.awaitEvents(2, TIMEOUT);
+        assertThat(executor.loopsStarted).as("delivery tasks started").hasValue(2);
+        log.close();
+        subscriber.awaitTerminal(TIMEOUT);
+        assertThat(subscriber.events()).extracting(BuildEventLogTest::text).containsExactly("a", "b");
+        assertThat(subscriber.completed()).isTrue();
+        assertThat(executor.awaitLoopsEnded(1)).isTrue();
+    }
+
+    @Test
+    void aLoopLingeringWithoutDemandIsWokenByRequestAndEndedByCancel() throws InterruptedException {
+        LoopCountingExecutor executor = new LoopCountingExecutor();
+        BuildEventLog log = BuildEventLog.open(newBuild(), storage.events(), executor, Long.MAX_VALUE,
+                Duration.ofMinutes(10));
+        RecordingSubscriber subscriber = new RecordingSubscriber(1);
+        log.subscribe(1).subscribe(subscriber);
+        log.emit(log("a"));
+        log.emit(log("b"));
+        log.emit(log("c"));
+        subscriber.awaitEvents(1, TIMEOUT);
+        subscriber.request(1);
+        subscriber.awaitEvents(2, TIMEOUT);
+        subscriber.cancel();
+        assertThat(executor.awaitLoopsEnded(1)).as("cancel ended the lingering loop long before its linger").isTrue();
+
+        log.emit(log("d"));
+        log.close();
+        assertThat(subscriber.events()).extracting(BuildEventLogTest::text).containsExactly("a", "b");
+        assertThat(subscriber.completed()).isFalse();
+        assertThat(subscriber.error()).isNull();
+        assertThat(subscriber.violations()).isEmpty();
+        assertThat(executor.loopsStarted).as("delivery tasks started").hasValue(1);
+    }
+
+    @Test
+    void shuttingTheExecutorDownEndsLingeringLoops() throws InterruptedException {
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        BuildEventLog log = BuildEventLog.open(newBuild(), storage.events(), executor, Long.MAX_VALUE,
+                Duration.ofMinutes(10));
+        List<RecordingSubscriber> subscribers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            RecordingSubscriber subscriber = new RecordingSubscriber(Long.MAX_VALUE);
+            log.subscribe(1).subscribe(subscriber);
+            subscribers.add(subscriber);
+        }
+        log.emit(log("a"));
+        for (RecordingSubscriber subscriber : subscribers) {
+            subscriber.awaitEvents(1, TIMEOUT);
+        }
+        executor.shutdownNow();
+        assertThat(executor.awaitTermination(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    }
+
+    @Test
+    void aNegativeLingerIsRefused() {
+        assertThatThrownBy(() -> BuildEventLog.open(newBuild(), storage.events(), manual, 0, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("linger");
     }
 
     // ---- backpressure and the Flow contract

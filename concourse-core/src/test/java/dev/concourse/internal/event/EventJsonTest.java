@@ -14,6 +14,7 @@ import dev.concourse.resource.Version;
 import dev.concourse.spi.storage.StoredEvent;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -284,6 +285,31 @@ class EventJsonTest {
         // A chunk boundary can split a surrogate pair; each half survives on its own.
         BuildEvent half = new BuildEvent.Log(T, STDOUT, "split \uD83D");
         assertThat(EventJson.decode(EventJson.encode(half))).isEqualTo(half);
+    }
+
+    @Test
+    void logEventsAreWrittenAsJacksonsGeneratorWritesThem() {
+        StringBuilder every = new StringBuilder();
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            every.append(c).append('x');
+        }
+        every.append(Character.MAX_VALUE);
+        String text = every.toString();
+        List<Origin> origins = Arrays.asList(null, STDOUT, STEP, new Origin("", Origin.Source.STDERR), Origin.of(""),
+                new Origin(text, Origin.Source.STDOUT));
+        List<String> payloads = Arrays.asList(null, "", "plain", "\"", "\\", "a\u0000b\u001fc\u007fd", "\uDE00\uD83D",
+                text);
+        List<Instant> times = List.of(T, Instant.EPOCH, Instant.ofEpochSecond(-1), Instant.MAX, Instant.MIN);
+        for (Origin origin : origins) {
+            for (String payload : payloads) {
+                for (Instant time : times) {
+                    BuildEvent.Log event = new BuildEvent.Log(time, origin, payload);
+                    assertThat(EventJson.encode(event))
+                            .as("origin %s, payload %s", origin, payload == null ? null : payload.length() + " chars")
+                            .isEqualTo(EventJson.encodeWithGenerator(event));
+                }
+            }
+        }
     }
 
     @Test
