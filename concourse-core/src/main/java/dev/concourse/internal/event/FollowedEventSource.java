@@ -103,6 +103,12 @@ final class FollowedEventSource implements EventSource {
         return executor;
     }
 
+    /** Events of another node's build come in bursts a notification apart: loops give their thread back at once. */
+    @Override
+    public long lingerNanos() {
+        return 0;
+    }
+
     @Override
     public long published() {
         start();

@@ -18,6 +18,7 @@ import dev.concourse.spi.storage.Storage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,9 @@ final class JobScheduler {
         }
         List<Job> jobs = storage.pipelines().jobs(pipeline.id());
         List<InputConfig> inputs = JobInputs.of(job, jobs, storage.pipelines().resources(pipeline.id()));
+        // Before resolving: a manual trigger may start only with versions its fresh checks saved, so
+        // a check that ends while this pass resolves counts in the next pass (which it schedules).
+        Set<Long> checkedManualTriggers = checkedManualTriggers(job, inputs);
         boolean hasNext = false;
         if (!inputs.isEmpty()) {
             Resolution resolution = storage.inTransaction(
@@ -100,7 +104,7 @@ final class JobScheduler {
                 ensurePendingBuild(job, lease);
             }
         }
-        boolean started = startPendingBuilds(job, jobs, inputs, lease);
+        boolean started = startPendingBuilds(job, jobs, inputs, lease, checkedManualTriggers);
         reaper.reap(job);
         return hasNext && started;
     }
@@ -131,7 +135,19 @@ final class JobScheduler {
         created.ifPresent(starter::created);
     }
 
-    private boolean startPendingBuilds(Job job, List<Job> jobs, List<InputConfig> inputs, Lease lease) {
+    /** The job's pending manual triggers whose unpassed inputs were checked since they were created. */
+    private Set<Long> checkedManualTriggers(Job job, List<InputConfig> inputs) {
+        Set<Long> checked = new HashSet<>();
+        for (Build build : MaxInFlight.of(storage, Set.of(job.ref()), BuildStatus.PENDING)) {
+            if (build.manuallyTriggered() && build.rerunOf() == 0 && uncheckedSinceCreated(build, inputs).isEmpty()) {
+                checked.add(build.id());
+            }
+        }
+        return checked;
+    }
+
+    private boolean startPendingBuilds(Job job, List<Job> jobs, List<InputConfig> inputs, Lease lease,
+            Set<Long> checkedManualTriggers) {
         boolean started = false;
         for (Build build : MaxInFlight.of(storage, Set.of(job.ref()), BuildStatus.PENDING)) {
             if (!MaxInFlight.holders(storage, job, jobs, build).isEmpty()) {
@@ -140,7 +156,7 @@ final class JobScheduler {
             Optional<Map<String, Version>> versions;
             if (build.rerunOf() != 0) {
                 versions = rerunInputs(build, lease);
-            } else if (build.manuallyTriggered() && !uncheckedSinceCreated(build, inputs).isEmpty()) {
+            } else if (build.manuallyTriggered() && !checkedManualTriggers.contains(build.id())) {
                 // Concourse's manualTriggerBuild: wait for fresh checks of the unpassed inputs.
                 versions = Optional.empty();
             } else {
