@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends the builds that a stopped engine node left started: at this node's start and on every
+ * Takes over the builds that a stopped engine node left started: at this node's start and on every
  * heartbeat after (so a node already running takes over from a node that dies later). A build is
  * taken over only if its lease ({@code build:<id>}) can be acquired, that is when the node that
  * ran it stopped renewing it for the lease's duration (or nobody held it: an engine that stopped

@@ -50,7 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
  * build's task waits (a JVM of its own, {@link RuncEngineNodeMain}) has the build taken over by
  * another node, which resumes it and re-attaches to the task's process (its runc supervisor
  * outlived the dead node): the build succeeds with the task's whole output in its log, once, and
- * the task ran once.
+ * the task ran once. A build one of whose steps finished already is not resumed (the finished step
+ * would run again): it ends errored and its running task is stopped.
  */
 @ExtendWith(LeftoverCleanup.class)
 class RuncNodeTakeoverTest {
@@ -127,16 +128,8 @@ class RuncNodeTakeoverTest {
     @Test
     void aNodeTakingOverABuildOfAKilledNodeReattachesToItsRuncTaskAndTheBuildSucceeds() throws Exception {
         Path base = LeftoverCleanup.track(work.resolve("runc"));
-        Path pipelineFile = work.resolve("pipeline.yml");
-        Files.writeString(pipelineFile, pipeline(BusyboxRootfs.build(work.resolve("image"))));
-        String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RuncEngineNodeMain.class.getName(), schemaUrl,
-                base.toString(), "node-1", Long.toString(LEASE.toMillis()), pipelineFile.toString())
-                .redirectError(work.resolve("node-1.log").toFile())
-                .start();
-        long buildId = buildIdPrintedBy(child);
-
+        long buildId = startNode1(base, pipeline(BusyboxRootfs.build(work.resolve("image"))));
+        String schemaUrl = schemaUrl();
         JpaStorage store = storage(schemaUrl);
         List<StoredEvent> committed = await("the five log lines of build " + buildId + " stored", () -> {
             List<StoredEvent> events = store.events().read(buildId, 1, 1000);
@@ -147,21 +140,7 @@ class RuncNodeTakeoverTest {
 
         child.destroyForcibly();
         assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-
-        runtime = RuncContainerRuntime.builder().baseDirectory(base).garbageCollectionInterval(Duration.ZERO).build();
-        PipelineEngine node2 = PipelineEngine.builder().storage(storage(schemaUrl)).runtime(runtime)
-                .nodeName("node-2").leaseDuration(LEASE).abortGracePeriod(Duration.ofSeconds(2)).build();
-        closeLast.add(node2);
-        CompletableFuture<Build> finished = new CompletableFuture<>();
-        node2.builds().listen(new BuildListener() {
-            @Override
-            public void finished(Build build) {
-                if (build.id() == buildId) {
-                    finished.complete(build);
-                }
-            }
-        });
-        node2.start();
+        CompletableFuture<Build> finished = startNode2(base, buildId);
 
         String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
                 .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
@@ -194,6 +173,80 @@ class RuncNodeTakeoverTest {
         assertThat(runtime.workers().getFirst().containers())
                 .noneMatch(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id")));
         assertThat(store.leases().find("build:" + buildId)).as("released when the build ended").isEmpty();
+    }
+
+    @Test
+    void aBuildWithAFinishedStepIsNotResumedButEndsErroredAndItsRunningTaskIsStopped() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        Path rootfs = BusyboxRootfs.build(work.resolve("image"));
+        long buildId = startNode1(base, """
+                jobs:
+                - name: long
+                  plan:
+                  - task: first
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      run: {path: echo, args: [first]}
+                  - task: wait
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      run:
+                        path: sh
+                        args: [-c, 'echo waiting; while [ ! -f /tmp/go ]; do sleep 0.1; done']
+                """.formatted(rootfs, rootfs));
+        JpaStorage store = storage(schemaUrl());
+        await("the second task's line stored", () -> stdout(store.events().read(buildId, 1, 1000))
+                .contains("waiting\n") ? Optional.of(true) : Optional.empty());
+        child.destroyForcibly();
+        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        Build build = startNode2(base, buildId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(build.status()).isEqualTo(BuildStatus.ERRORED);
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).extracting(StoredEvent::type).endsWith("error", "status");
+        assertThat(events.get(events.size() - 2).json()).contains("engine node 'node-1' stopped renewing",
+                "engine node 'node-2' took the build over", "could not be resumed", "'finish-task' event",
+                "1 container(s) of the build found on this node's workers were destroyed");
+        assertThat(stdout(events)).isEqualTo("first\nwaiting\n");
+        assertThat(runtime.workers().getFirst().containers())
+                .noneMatch(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id")));
+    }
+
+    /** Starts node-1 in a JVM of its own, which triggers the pipeline's job; returns the build's id. */
+    private long startNode1(Path base, String pipeline) throws Exception {
+        Path pipelineFile = work.resolve("pipeline.yml");
+        Files.writeString(pipelineFile, pipeline);
+        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), RuncEngineNodeMain.class.getName(), schemaUrl(),
+                base.toString(), "node-1", Long.toString(LEASE.toMillis()), pipelineFile.toString())
+                .redirectError(work.resolve("node-1.log").toFile())
+                .start();
+        return buildIdPrintedBy(child);
+    }
+
+    /** Starts node-2 in this JVM on the same runc directory; the future completes when it finishes the build. */
+    private CompletableFuture<Build> startNode2(Path base, long buildId) {
+        runtime = RuncContainerRuntime.builder().baseDirectory(base).garbageCollectionInterval(Duration.ZERO).build();
+        PipelineEngine node2 = PipelineEngine.builder().storage(storage(schemaUrl())).runtime(runtime)
+                .nodeName("node-2").leaseDuration(LEASE).abortGracePeriod(Duration.ofSeconds(2)).build();
+        closeLast.add(node2);
+        CompletableFuture<Build> finished = new CompletableFuture<>();
+        node2.builds().listen(new BuildListener() {
+            @Override
+            public void finished(Build build) {
+                if (build.id() == buildId) {
+                    finished.complete(build);
+                }
+            }
+        });
+        node2.start();
+        return finished;
+    }
+
+    private String schemaUrl() {
+        return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
     /** The task's standard output as its log events hold it. */
