@@ -132,7 +132,7 @@ class SeveralNodesTest {
         BuildEvent.Error error = events.stream().map(SequencedEvent::event).filter(BuildEvent.Error.class::isInstance)
                 .map(BuildEvent.Error.class::cast).findFirst().orElseThrow();
         assertThat(error.message()).contains("engine node 'node-a' stopped renewing its lease on this build",
-                "engine node 'node-b' took the build over", "could not be re-attached", "Trigger the job again");
+                "engine node 'node-b' took the build over", "could not be resumed", "Trigger the job again");
         assertThat(EventCollector.log(events)).isEqualTo("waiting\n");
 
         // Node A wakes up: its heartbeat finds the lease taken and stops the run, which stores nothing more.

@@ -171,7 +171,7 @@ class PostgresNodeTakeoverTest {
         List<StoredEvent> after = events.subList(committed.size(), events.size());
         assertThat(after).extracting(StoredEvent::type).containsExactly("error", "status");
         assertThat(after.get(0).json()).contains("engine node 'node-1' stopped renewing its lease",
-                "engine node 'node-2' took the build over", "could not be re-attached", "destroyed");
+                "engine node 'node-2' took the build over", "could not be resumed", "runtime 'local' cannot re-attach", "destroyed");
         assertThat(after.get(1).json()).contains("errored");
         assertThat(store.leases().find("build:" + buildId)).isEmpty();
     }

@@ -9,6 +9,7 @@ import dev.concourse.PipelineRef;
 import dev.concourse.config.Step;
 import dev.concourse.config.VarSourceConfig;
 import dev.concourse.event.BuildEvent;
+import dev.concourse.event.Origin;
 import dev.concourse.internal.credentials.CredentialVariables;
 import dev.concourse.internal.credentials.EngineCredentials;
 import dev.concourse.internal.event.BuildEventLog;
@@ -24,6 +25,7 @@ import dev.concourse.internal.lease.NodeLeases;
 import dev.concourse.internal.redact.SecretTracker;
 import dev.concourse.internal.scheduler.EngineActivity;
 import dev.concourse.resource.Version;
+import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.storage.ConcurrentUpdateException;
 import dev.concourse.spi.storage.Lease;
@@ -114,18 +116,63 @@ final class BuildLauncher {
 
     /** As {@link #launchJobBuild(Build, Job)}, the gets named in {@code inputs} fetching those versions. */
     void launchJobBuild(Build pending, Job job, Map<String, Version> inputs) {
-        launch(pending, job.config().asStep(), job.config().tags(), Map.of(), job.id(), inputs, (run, events, status) -> {
+        launch(pending, job.config().asStep(), job.config().tags(), Map.of(), job.id(), inputs,
+                jobFinisher(pending, job));
+    }
+
+    private Finisher jobFinisher(Build build, Job job) {
+        return (run, events, status) -> {
             if (status == BuildStatus.SUCCEEDED) {
                 try {
-                    setByBuilds.jobBuildSucceeded(job.id(), pending.id(), pending.describe());
+                    setByBuilds.jobBuildSucceeded(job.id(), build.id(), build.describe());
                 } catch (RuntimeException e) {
                     // The build's outcome stands; the pipelines stay until the job's next success.
                     LOG.error("build {} succeeded, but archiving the pipelines its job no longer sets failed",
-                            pending.describe(), e);
+                            build.describe(), e);
                 }
             }
             return status;
-        });
+        };
+    }
+
+    /**
+     * Resumes a started job build this node took over (it holds {@code lease} and has claimed the
+     * build): replays {@code planned} (the build's stored plan) with its stored inputs, the task
+     * steps in {@code reattach} attaching to their running processes, after the {@code notice} in
+     * its log. Its events continue the build's log; no second {@code status: started}.
+     */
+    void resume(Build build, Job job, PlannedStep planned, Map<String, Version> inputs,
+            Map<String, Container> reattach, String notice, NodeLeases.Held lease) {
+        BuildPlan plan = BuildPlanner.describe(planned);
+        BuildEventLog log = logOf(build.id());
+        PipelineRef pipeline = build.pipeline();
+        SecretTracker tracker = new SecretTracker();
+        BuildEventSink events = credentials.redacting(event -> {
+            if (!lease.lost()) {
+                log.emit(event);
+            }
+        }, tracker);
+        CredentialVariables vars = credentials.forBuild(build.team(), pipeline == null ? null : pipeline.name(),
+                varSources(pipeline), tracker);
+        BuildMetadata meta = new BuildMetadata(build.id(), build.name(), build.team(),
+                pipeline == null ? null : pipeline.name(), build.job(), job.id(),
+                pipeline == null ? Map.of() : pipeline.instanceVars());
+        BuildRun run = new BuildRun(env, meta, events, Map.of(), vars, tracker);
+        if (!inputs.isEmpty()) {
+            run.useInputs(inputs);
+        }
+        reattach.forEach(run.reattachments()::add);
+        events.emit(new BuildEvent.Log(env.clock().now(), new Origin(plan.id(), Origin.Source.STDERR),
+                notice + "\n"));
+        activity.begin();
+        running.put(build.id(), new Running(run, plan));
+        try {
+            env.executor().execute(() -> runToEnd(build, run, planned, events, jobFinisher(build, job), lease));
+        } catch (RuntimeException e) {
+            running.remove(build.id());
+            activity.end();
+            throw e;
+        }
     }
 
     /**
@@ -217,7 +264,7 @@ final class BuildLauncher {
     }
 
     /** Another node took over a build this node runs (this node stopped renewing for too long): stop it here. */
-    private void leaseLost(long buildId) {
+    void leaseLost(long buildId) {
         Running r = running.get(buildId);
         LOG.warn("build {}: another engine node took it over after this node ({}) stopped renewing its lease;"
                 + " aborting the run here, the new owner ends the build", buildId, leases.node());

@@ -17,17 +17,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends the builds that a stopped engine node left started: at this node's start and on every
+ * Takes over the builds that a stopped engine node left started: at this node's start and on every
  * heartbeat after (so a node already running takes over from a node that dies later). A build is
  * taken over only if its lease ({@code build:<id>}) can be acquired, that is when the node that
  * ran it stopped renewing it for the lease's duration (or nobody held it: an engine that stopped
  * before leases, or whose store lost them); builds of live nodes are left alone.
  *
- * <p>The engine cannot resume a build's plan part-way (not after a restart, not on another node),
- * so a build taken over is not re-attached: the containers of the build this node's runtime can
- * see are destroyed (with {@code RuncContainerRuntime} or a {@code LocalProcessRuntime} on the same
- * directory that includes the stopped node's running steps), and the build ends {@code errored}
- * with an event naming the node that stopped and saying why.
+ * <p>A build that {@link BuildResumption} finds resumable (a runtime that re-attaches across
+ * instances, the running steps' task containers found, no step finished yet) is resumed: its stored
+ * plan replays on this node, its running tasks re-attach to their processes, and a log line says
+ * which node took it over from which. Any other build is not re-attached: the containers of the
+ * build this node's runtime can see are destroyed (with {@code RuncContainerRuntime} or a
+ * {@code LocalProcessRuntime} on the same directory that includes the stopped node's running
+ * steps), and the build ends {@code errored} with an event naming the node that stopped and saying
+ * why it could not be resumed.
  */
 final class BuildTakeover {
     private static final Logger LOG = LoggerFactory.getLogger(BuildTakeover.class);
@@ -39,6 +42,7 @@ final class BuildTakeover {
     private final NodeLeases leases;
     private final ContainerRuntime runtime;
     private final EngineClock clock;
+    private final BuildResumption resumption;
 
     BuildTakeover(Storage storage, BuildLauncher launcher, NodeLeases leases, ContainerRuntime runtime,
             EngineClock clock) {
@@ -47,6 +51,7 @@ final class BuildTakeover {
         this.launcher = launcher;
         this.leases = leases;
         this.runtime = runtime;
+        this.resumption = new BuildResumption(storage, runtime);
     }
 
     /**
@@ -67,22 +72,76 @@ final class BuildTakeover {
         }
     }
 
-    /** Takes over every started build whose lease this node can acquire. */
+    /**
+     * Takes over every started build whose lease this node can acquire: resumes it where it can
+     * ({@link BuildResumption}), ends it errored otherwise.
+     */
     void takeOverAbandoned() {
         for (Build build : storage.builds().listByStatus(EnumSet.of(BuildStatus.STARTED))) {
             if (launcher.isShuttingDown()) {
                 return;
             }
-            endWithLease(build, BuildStatus.STARTED, previous -> {
-                int destroyed = destroyContainers(build);
-                return stopped(previous) + ", and engine node '" + leases.node() + "' took the build over; its steps"
-                        + " could not be re-attached: the engine does not resume a running build's plan on another"
-                        + " node or after a restart (runtime '" + runtime.id() + "')"
-                        + (destroyed == 0 ? "" : "; the " + destroyed + " container(s) of the build found on this"
-                                + " node's workers were destroyed")
-                        + ". Trigger the job again";
-            });
+            takeOver(build);
         }
+    }
+
+    private void takeOver(Build build) {
+        if (!launcher.claim(build.id())) {
+            return;
+        }
+        boolean handedOver = false;
+        try {
+            Optional<Lease> previous = leases.store().find(BuildLauncher.leaseName(build.id()));
+            Optional<NodeLeases.Held> lease = leases.acquire(BuildLauncher.leaseName(build.id()),
+                    () -> launcher.leaseLost(build.id()));
+            if (lease.isEmpty()) {
+                return;
+            }
+            boolean kept = false;
+            try {
+                Optional<Build> now = storage.builds().find(build.id());
+                if (now.isEmpty() || now.get().status() != BuildStatus.STARTED) {
+                    return;
+                }
+                BuildResumption.Outcome outcome = resumption.check(now.get());
+                if (outcome instanceof BuildResumption.Resumable resumable) {
+                    String notice = "engine node '" + leases.node() + "' took this build over from "
+                            + from(previous) + " and resumed it, replaying its plan; " + resumable.describe();
+                    LOG.warn("build {}: {}", build.describe(), notice);
+                    launcher.resume(now.get(), resumable.job(), resumable.planned(), resumable.inputs(),
+                            resumable.containers(), notice, lease.get());
+                    kept = true;
+                    handedOver = true;
+                    return;
+                }
+                String why = stopped(previous) + ", and engine node '" + leases.node() + "' took the build over;"
+                        + " it could not be resumed: " + ((BuildResumption.NotResumable) outcome).why();
+                int destroyed = destroyContainers(build);
+                why += (destroyed == 0 ? "" : "; the " + destroyed + " container(s) of the build found on this"
+                        + " node's workers were destroyed") + ". Trigger the job again";
+                BuildEventLog log = launcher.logOf(build.id());
+                LOG.warn("build {}: {}", build.describe(), why);
+                log.emit(new BuildEvent.Error(clock.now(), null, why));
+                kept = true;
+                launcher.end(build.id(), BuildStatus.ERRORED, log, lease.get());
+            } finally {
+                if (!kept) {
+                    lease.get().release();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("taking over build {} failed; trying again at the next heartbeat: {}", build.describe(),
+                    e.toString());
+        } finally {
+            if (!handedOver) {
+                launcher.unclaim(build.id());
+            }
+        }
+    }
+
+    private static String from(Optional<Lease> previous) {
+        return previous.map(l -> "engine node '" + l.owner() + "' (it stopped renewing its lease, which lapsed at "
+                + l.expiresAt() + ")").orElse("an engine that stopped (no engine node held its lease)");
     }
 
     private interface Reason {

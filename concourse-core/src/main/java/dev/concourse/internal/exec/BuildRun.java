@@ -79,6 +79,14 @@ public final class BuildRun implements AutoCloseable {
     }
 
     /**
+     * The task containers this run re-attaches to instead of starting their steps' processes (a
+     * build resumed on another node); add to them before {@link #run}.
+     */
+    public TaskReattachments reattachments() {
+        return context.reattachments;
+    }
+
+    /**
      * Runs the plan until it is done and returns {@link BuildStatus#SUCCEEDED},
      * {@link BuildStatus#FAILED}, {@link BuildStatus#ERRORED} or {@link BuildStatus#ABORTED}. If
      * the build was aborted before, nothing runs and the result is {@code ABORTED}. Interrupting

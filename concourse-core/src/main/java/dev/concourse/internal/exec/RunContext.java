@@ -23,6 +23,8 @@ final class RunContext {
     final BuildVariables vars;
     /** What the build's get and put steps share (its pipeline, resolved inputs, put results). */
     final ResourceRun resources;
+    /** Task containers to re-attach to (a build taken over from a stopped node); usually empty. */
+    final TaskReattachments reattachments;
     private final BuildEventSink sink;
     private final Runnable abortBuild;
 
@@ -35,6 +37,7 @@ final class RunContext {
         this.vars = vars;
         this.abortBuild = abortBuild;
         this.resources = new ResourceRun();
+        this.reattachments = new TaskReattachments();
         this.workerWaits = new WorkerWaits();
         this.placement = env.placement().isEmpty()
                 ? PlacementStrategies.volumeLocality()
@@ -50,6 +53,7 @@ final class RunContext {
         this.workerWaits = shared.workerWaits;
         this.placement = shared.placement;
         this.resources = shared.resources;
+        this.reattachments = shared.reattachments;
         this.vars = vars;
     }
 

@@ -19,11 +19,15 @@ import dev.concourse.spi.runtime.ProcessIO;
 import dev.concourse.spi.runtime.ProcessSpec;
 import dev.concourse.spi.runtime.RuntimeOperationException;
 import dev.concourse.spi.runtime.Volume;
+import dev.concourse.spi.runtime.Worker;
 import dev.concourse.spi.scheduling.PlacementRequest;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +92,11 @@ final class TaskExecution {
     private Result execute(Cancellation buildCtx) {
         TaskConfig config = TaskConfigResolver.resolve(run, step);
         TaskSummary summary = TaskConfigResolver.summary(config);
+        Optional<Container> previous = run.reattachments.take(node.id());
+        if (previous.isPresent()) {
+            // Its initialize-task and start-task are in the log already, from the node that started it.
+            return reattach(previous.get(), config, buildCtx);
+        }
         run.emit(new BuildEvent.InitializeTask(run.now(), origin(), summary));
 
         Volume imageArtifact = null;
@@ -136,6 +145,78 @@ final class TaskExecution {
                 destroy(container);
                 mounts.destroyUnclaimed();
             }
+        }
+    }
+
+    /**
+     * A build resumed after a takeover: follows the process the stopped node started in
+     * {@code container} to its end, with its further output and exit status, and registers the
+     * outputs of that container's volumes. A process that cannot be attached to is not started
+     * again (it may have run part-way): the step errors.
+     */
+    private Result reattach(Container container, TaskConfig config, Cancellation buildCtx) {
+        try (Cancellation ctx = withStepTimeout(buildCtx)) {
+            ContainerProcess process = container.attach(PROCESS_ID, new ProcessIO(null, stdout, stderr))
+                    .orElseThrow(() -> new StepFailure("task '" + step.name() + "' could not be re-attached after"
+                            + " this build was taken over: its container " + container.handle() + " on worker "
+                            + container.workerName() + " has no process '" + PROCESS_ID + "' the "
+                            + run.env.runtime().id() + " runtime can attach to; it is not started again, as it may"
+                            + " have run part-way. Trigger the job again"));
+            int exitStatus = TaskProcess.await(run, process, ctx);
+            registerOutputsOf(container, config);
+            stdout.close();
+            stderr.close();
+            if (ctx.isCancelled()) {
+                return cancelled(ctx.cause().orElseThrow());
+            }
+            run.emit(new BuildEvent.FinishTask(run.now(), origin(), exitStatus));
+            return Result.of(exitStatus == 0);
+        } finally {
+            destroy(container);
+            destroyStepVolumes(container.workerName());
+        }
+    }
+
+    /** The output volumes the stopped node made for this step (by their owner properties), as artifacts. */
+    private void registerOutputsOf(Container container, TaskConfig config) {
+        Worker worker = run.env.runtime().worker(container.workerName()).orElseThrow(() -> new StepFailure(
+                "task '" + step.name() + "': worker " + container.workerName() + " of its re-attached container is"
+                        + " gone, so its outputs cannot be found"));
+        for (TaskConfig.TaskOutputConfig output : config.outputs()) {
+            Volume volume = stepVolumes(worker).stream()
+                    .filter(v -> output.name().equals(v.properties().get("concourse:output")))
+                    .findFirst()
+                    .orElseThrow(() -> new StepFailure("task '" + step.name() + "': the volume of its output '"
+                            + output.name() + "' was not found on worker " + worker.info().name()
+                            + " after re-attaching; trigger the job again"));
+            run.artifacts.register(step.outputMapping().getOrDefault(output.name(), output.name()), volume);
+        }
+    }
+
+    private List<Volume> stepVolumes(Worker worker) {
+        Map<String, String> owner = ownerProperties();
+        return worker.volumes().stream()
+                .filter(v -> owner.entrySet().stream().allMatch(e -> e.getValue().equals(v.properties().get(e.getKey()))))
+                .toList();
+    }
+
+    /** Destroys the re-attached step's volumes the build did not take as outputs. */
+    private void destroyStepVolumes(String workerName) {
+        Optional<Worker> worker = run.env.runtime().worker(workerName);
+        if (worker.isEmpty()) {
+            return;
+        }
+        try {
+            Set<String> artifacts = new HashSet<>();
+            run.artifacts.snapshot().values().forEach(v -> artifacts.add(v.workerName() + "/" + v.handle()));
+            for (Volume volume : stepVolumes(worker.get())) {
+                if (!artifacts.contains(volume.workerName() + "/" + volume.handle())) {
+                    volume.destroy();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not destroy the volumes of re-attached task '{}' in {}: {}", step.name(),
+                    run.meta.describe(), e.toString());
         }
     }
 

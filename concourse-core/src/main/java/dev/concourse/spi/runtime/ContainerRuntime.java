@@ -25,6 +25,17 @@ public interface ContainerRuntime extends AutoCloseable {
     }
 
     /**
+     * Whether {@link Container#attach} finds processes that another instance of this runtime
+     * started (an engine that was restarted, or another engine node on the same machine), running or
+     * finished, with their further output and exit status. The engine resumes a build taken over from
+     * a stopped node only on a runtime that says yes; otherwise it ends such a build errored. The
+     * default is no.
+     */
+    default boolean reattachesAcrossInstances() {
+        return false;
+    }
+
+    /**
      * Stops background work. Containers and volumes stay, so an engine restart can find them;
      * whether running processes survive depends on whether the runtime can re-attach to them
      * later (each runtime documents it).

@@ -93,6 +93,12 @@ public final class RuncContainerRuntime implements ContainerRuntime {
         return "runc";
     }
 
+    /** Yes: a process's supervisor outlives the engine and keeps its output and exit status. */
+    @Override
+    public boolean reattachesAcrossInstances() {
+        return true;
+    }
+
     @Override
     public List<Worker> workers() {
         return List.of(worker);

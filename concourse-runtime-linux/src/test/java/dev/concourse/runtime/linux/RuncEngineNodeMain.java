@@ -1,0 +1,52 @@
+package dev.concourse.runtime.linux;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.concourse.Build;
+import dev.concourse.PipelineEngine;
+import dev.concourse.PipelineRef;
+import dev.concourse.db.JpaStorage;
+import dev.concourse.vars.StaticVariables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * An engine node with the runc runtime in a JVM of its own, for {@link RuncNodeTakeoverTest}: on
+ * the database at {@code args[0]} it sets the pipeline in the file {@code args[4]} as
+ * {@code main/takeover}, triggers its job {@code long}, prints {@code BUILD <id>} and runs until
+ * killed (or until its standard input closes). Arguments: JDBC URL, the runc runtime's base
+ * directory, the node name, the lease duration in milliseconds, the pipeline file.
+ */
+public final class RuncEngineNodeMain {
+    private RuncEngineNodeMain() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(args[0]);
+        config.setMaximumPoolSize(4);
+        Path base = Path.of(args[1]);
+        String node = args[2];
+        Duration lease = Duration.ofMillis(Long.parseLong(args[3]));
+        String pipeline = Files.readString(Path.of(args[4]));
+        try (HikariDataSource pool = new HikariDataSource(config);
+                JpaStorage storage = JpaStorage.builder().dataSource(pool).build();
+                RuncContainerRuntime runtime = RuncContainerRuntime.builder().baseDirectory(base)
+                        .garbageCollectionInterval(Duration.ZERO).build();
+                PipelineEngine engine = PipelineEngine.builder().storage(storage).runtime(runtime).nodeName(node)
+                        .leaseDuration(lease).build()) {
+            engine.start();
+            PipelineRef ref = PipelineRef.main("takeover");
+            engine.pipelines().set(ref, pipeline, StaticVariables.empty());
+            Build build = engine.jobs().trigger(ref.job("long"));
+            System.out.println("BUILD " + build.id());
+            System.out.flush();
+            // Until the test kills this JVM; a closed input (the test went away) ends it.
+            while (System.in.read() >= 0) {
+                // nothing to read but the end
+            }
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package dev.concourse.runtime.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.concourse.Build;
+import dev.concourse.BuildListener;
+import dev.concourse.BuildStatus;
+import dev.concourse.PipelineEngine;
+import dev.concourse.db.JpaStorage;
+import dev.concourse.spi.runtime.Container;
+import dev.concourse.spi.storage.Lease;
+import dev.concourse.spi.storage.StoredEvent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Engine nodes on one PostgreSQL with the runc runtime: a node killed with SIGKILL while its
+ * build's task waits (a JVM of its own, {@link RuncEngineNodeMain}) has the build taken over by
+ * another node, which resumes it and re-attaches to the task's process (its runc supervisor
+ * outlived the dead node): the build succeeds with the task's whole output in its log, once, and
+ * the task ran once. A build one of whose steps finished already is not resumed (the finished step
+ * would run again): it ends errored and its running task is stopped.
+ */
+@ExtendWith(LeftoverCleanup.class)
+class RuncNodeTakeoverTest {
+    private static final String POSTGRES_URL_ENV = "CONCOURSE_TEST_POSTGRES_URL";
+    private static final Duration LEASE = Duration.ofSeconds(2);
+    private static final long TIMEOUT_SECONDS = 90;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    Path work;
+
+    private String url;
+    private String schema;
+    private Process child;
+    private final List<AutoCloseable> closeLast = new ArrayList<>();
+    private RuncContainerRuntime runtime;
+
+    @BeforeEach
+    void prerequisites() throws IOException {
+        Prerequisites.require();
+        url = System.getenv(POSTGRES_URL_ENV);
+        if (url == null || url.isBlank()) {
+            String message = "this test needs PostgreSQL: set " + POSTGRES_URL_ENV
+                    + " (for example jdbc:postgresql://127.0.0.1:5432/test?user=postgres)";
+            String ci = System.getenv("CI");
+            if (ci != null && !ci.isEmpty()) {
+                fail(message + " (CI is set, so this fails instead of skipping; .ci/run sets it)");
+            }
+            Assumptions.abort(message);
+        }
+        schema = "concourse_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
+                .toLowerCase(Locale.ROOT);
+        execute("CREATE SCHEMA " + schema);
+        // unprivileged containers must be able to search their way to the runtime's files
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (child != null) {
+            child.destroyForcibly().waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        for (int i = closeLast.size() - 1; i >= 0; i--) {
+            closeLast.get(i).close();
+        }
+        if (runtime != null) {
+            runtime.workers().getFirst().containers().forEach(Container::destroy);
+            runtime.close();
+        }
+        if (schema != null) {
+            execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    /**
+     * A job whose task (in a busybox container) counts its runs in {@code /tmp/runs}, writes five
+     * lines, waits for {@code /tmp/go} and writes {@code done}.
+     */
+    private static String pipeline(Path rootfs) {
+        return """
+                jobs:
+                - name: long
+                  plan:
+                  - task: wait
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      run:
+                        path: sh
+                        args: [-c, 'echo run >> /tmp/runs; for i in 1 2 3 4 5; do echo "line $i"; done; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo done']
+                """.formatted(rootfs);
+    }
+
+    @Test
+    void aNodeTakingOverABuildOfAKilledNodeReattachesToItsRuncTaskAndTheBuildSucceeds() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        long buildId = startNode1(base, pipeline(BusyboxRootfs.build(work.resolve("image"))));
+        String schemaUrl = schemaUrl();
+        JpaStorage store = storage(schemaUrl);
+        List<StoredEvent> committed = await("the five log lines of build " + buildId + " stored", () -> {
+            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+            return stdout(events).contains("line 5\n") ? Optional.of(events) : Optional.empty();
+        });
+        Lease ownedByNode1 = store.leases().find("build:" + buildId).orElseThrow();
+        assertThat(ownedByNode1.owner()).isEqualTo("node-1");
+
+        child.destroyForcibly();
+        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Build> finished = startNode2(base, buildId);
+
+        String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
+                .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
+                .map(StoredEvent::json).findFirst());
+        assertThat(notice).contains("engine node 'node-2' took this build over from engine node 'node-1'",
+                "resumed it", "task 'wait'", "re-attached");
+        assertThat(store.leases().find("build:" + buildId).orElseThrow().owner()).isEqualTo("node-2");
+        // The task's one container, from node-1, still runs the one process node-1 started.
+        List<Container> containers = runtime.workers().getFirst().containers().stream()
+                .filter(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id"))).toList();
+        assertThat(containers).hasSize(1);
+        Path rootfs = base.resolve("containers").resolve(containers.getFirst().handle()).resolve("rootfs");
+        assertThat(Files.readString(rootfs.resolve("tmp/runs"))).isEqualTo("run\n");
+        assertThat(store.builds().find(buildId).orElseThrow().status()).isEqualTo(BuildStatus.STARTED);
+
+        Files.writeString(rootfs.resolve("tmp/go"), "go");
+        Build build = finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
+
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).extracting(StoredEvent::sequence)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
+        assertThat(stdout(events)).isEqualTo("line 1\nline 2\nline 3\nline 4\nline 5\ndone\n");
+        assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
+                .filteredOn(t -> t.equals("start-task") || t.equals("finish-task"))
+                .containsExactly("start-task", "finish-task");
+        assertThat(events).filteredOn(e -> e.type().equals("status")).extracting(StoredEvent::json)
+                .satisfiesExactly(s -> assertThat(s).contains("started"), s -> assertThat(s).contains("succeeded"));
+        assertThat(runtime.workers().getFirst().containers())
+                .noneMatch(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id")));
+        assertThat(store.leases().find("build:" + buildId)).as("released when the build ended").isEmpty();
+    }
+
+    @Test
+    void aBuildWithAFinishedStepIsNotResumedButEndsErroredAndItsRunningTaskIsStopped() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        Path rootfs = BusyboxRootfs.build(work.resolve("image"));
+        long buildId = startNode1(base, """
+                jobs:
+                - name: long
+                  plan:
+                  - task: first
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      run: {path: echo, args: [first]}
+                  - task: wait
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      run:
+                        path: sh
+                        args: [-c, 'echo waiting; while [ ! -f /tmp/go ]; do sleep 0.1; done']
+                """.formatted(rootfs, rootfs));
+        JpaStorage store = storage(schemaUrl());
+        await("the second task's line stored", () -> stdout(store.events().read(buildId, 1, 1000))
+                .contains("waiting\n") ? Optional.of(true) : Optional.empty());
+        child.destroyForcibly();
+        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        Build build = startNode2(base, buildId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(build.status()).isEqualTo(BuildStatus.ERRORED);
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).extracting(StoredEvent::type).endsWith("error", "status");
+        assertThat(events.get(events.size() - 2).json()).contains("engine node 'node-1' stopped renewing",
+                "engine node 'node-2' took the build over", "could not be resumed", "'finish-task' event",
+                "1 container(s) of the build found on this node's workers were destroyed");
+        assertThat(stdout(events)).isEqualTo("first\nwaiting\n");
+        assertThat(runtime.workers().getFirst().containers())
+                .noneMatch(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id")));
+    }
+
+    /** Starts node-1 in a JVM of its own, which triggers the pipeline's job; returns the build's id. */
+    private long startNode1(Path base, String pipeline) throws Exception {
+        Path pipelineFile = work.resolve("pipeline.yml");
+        Files.writeString(pipelineFile, pipeline);
+        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), RuncEngineNodeMain.class.getName(), schemaUrl(),
+                base.toString(), "node-1", Long.toString(LEASE.toMillis()), pipelineFile.toString())
+                .redirectError(work.resolve("node-1.log").toFile())
+                .start();
+        return buildIdPrintedBy(child);
+    }
+
+    /** Starts node-2 in this JVM on the same runc directory; the future completes when it finishes the build. */
+    private CompletableFuture<Build> startNode2(Path base, long buildId) {
+        runtime = RuncContainerRuntime.builder().baseDirectory(base).garbageCollectionInterval(Duration.ZERO).build();
+        PipelineEngine node2 = PipelineEngine.builder().storage(storage(schemaUrl())).runtime(runtime)
+                .nodeName("node-2").leaseDuration(LEASE).abortGracePeriod(Duration.ofSeconds(2)).build();
+        closeLast.add(node2);
+        CompletableFuture<Build> finished = new CompletableFuture<>();
+        node2.builds().listen(new BuildListener() {
+            @Override
+            public void finished(Build build) {
+                if (build.id() == buildId) {
+                    finished.complete(build);
+                }
+            }
+        });
+        node2.start();
+        return finished;
+    }
+
+    private String schemaUrl() {
+        return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /** The task's standard output as its log events hold it. */
+    private static String stdout(List<StoredEvent> events) {
+        StringBuilder out = new StringBuilder();
+        for (StoredEvent event : events) {
+            if (event.type().equals("log")) {
+                JsonNode data = JSON.readTree(event.json()).path("data");
+                if (data.path("origin").path("source").asString("").equals("stdout")) {
+                    out.append(data.path("payload").asString(""));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private JpaStorage storage(String schemaUrl) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(schemaUrl);
+        config.setMaximumPoolSize(6);
+        HikariDataSource pool = new HikariDataSource(config);
+        closeLast.add(pool);
+        JpaStorage storage = JpaStorage.builder().dataSource(pool).build();
+        closeLast.add(storage);
+        return storage;
+    }
+
+    private void execute(String sql) {
+        try (Connection connection = DriverManager.getConnection(url);
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run '" + sql + "' on " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits (2 minutes at most: a JVM starting on a loaded machine) for the node to print its build's id. */
+    private static long buildIdPrintedBy(Process process) throws Exception {
+        CompletableFuture<Long> printed = CompletableFuture.supplyAsync(() -> {
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8));
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.startsWith("BUILD ")) {
+                        return Long.parseLong(line.substring("BUILD ".length()).strip());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw new AssertionError("the engine node in its own JVM ended without starting a build (exit "
+                    + process.exitValue() + "); see its log node-1.log in the test's directory");
+        });
+        return printed.get(2, TimeUnit.MINUTES);
+    }
+
+    /** Polls the database (written by real processes on the wall clock) for {@value #TIMEOUT_SECONDS} s at most. */
+    private static <T> T await(String what, Supplier<Optional<T>> condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            Optional<T> value = condition.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+}
