@@ -58,6 +58,15 @@ final class Names {
         return name.isEmpty() ? "container" : name;
     }
 
+    /**
+     * Eight random hex digits, to tell apart the runc containers of one container's processes and
+     * the directories set aside for deletion: unique enough among those, and far cheaper than a
+     * {@code UUID.randomUUID()} from the secure random source on every process start.
+     */
+    static String randomSuffix() {
+        return java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
+    }
+
     static String handleFor(String requested, String kind) {
         if (requested == null) {
             return UUID.randomUUID().toString();

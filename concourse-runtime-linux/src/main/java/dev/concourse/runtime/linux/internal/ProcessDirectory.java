@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.UUID;
 
 /**
  * The state directory of one process, {@code processes/<hex of id>/}, which outlives the engine:
@@ -87,7 +86,7 @@ record ProcessDirectory(Path path) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Path aside = path.resolveSibling(REPLACED + path.getFileName() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Path aside = path.resolveSibling(REPLACED + path.getFileName() + "-" + Names.randomSuffix());
         Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
         Thread.ofVirtual().name("runc-replaced-" + path.getFileName()).start(() -> {
             try {

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -177,7 +176,7 @@ final class RuncContainer implements Container {
     }
 
     static String newRuncId(String handle) {
-        return handle + "." + UUID.randomUUID().toString().substring(0, 8);
+        return handle + "." + Names.randomSuffix();
     }
 
     void signalAll(ProcessSignal signal) {

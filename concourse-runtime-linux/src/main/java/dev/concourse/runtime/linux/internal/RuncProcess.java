@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * last end completes it, with no thread in between. If the supervisor exits without an exit file
  * (it was killed), its exit completes it; if the output stays open after that (a process left
  * running in the background), the drain timeout does. Opening and reading a FIFO blocks in native
- * code, which would pin a virtual thread's carrier, so the pumps are platform threads.
+ * code, which would pin a virtual thread's carrier, so the pumps are platform threads
+ * ({@link IoThreads}, reused across processes).
  */
 final class RuncProcess implements ContainerProcess {
     private static final int BUFFER = 64 * 1024;
@@ -106,7 +107,7 @@ final class RuncProcess implements ContainerProcess {
             throw new RuntimeOperationException("cannot open the output of process " + id + ": " + e.getMessage(), e);
         }
         if (input != null) {
-            Thread.ofPlatform().daemon().name("runc-stdin-" + id).start(() -> feed(input));
+            IoThreads.start("runc-stdin-" + id, () -> feed(input));
         }
     }
 
@@ -211,7 +212,7 @@ final class RuncProcess implements ContainerProcess {
 
     /** Pumps a FIFO opened already. */
     private void pump(FileChannel in, AtomicReference<OutputStream> sink) {
-        Thread.ofPlatform().daemon().name("runc-output-" + id).start(() -> {
+        IoThreads.start("runc-output-" + id, () -> {
             try (in) {
                 if (!detached) {
                     copy(in, sink);
@@ -226,7 +227,7 @@ final class RuncProcess implements ContainerProcess {
 
     /** Opens a FIFO (waiting for a writer, so in its own thread) and pumps it. */
     private void pumpOpening(Path fifo, AtomicReference<OutputStream> sink, Runnable opened) {
-        Thread.ofPlatform().daemon().name("runc-output-" + id).start(() -> {
+        IoThreads.start("runc-output-" + id, () -> {
             try (FileChannel in = open(fifo)) {
                 opened.run();
                 if (!detached) {
