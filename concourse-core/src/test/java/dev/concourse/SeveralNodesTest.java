@@ -145,6 +145,63 @@ class SeveralNodesTest {
     }
 
     @Test
+    void aPausedNodeWhoseBuildWasTakenOverStoresNoMoreOfItsEventsAndStopsTheRun() throws Exception {
+        PeriodicChecksTest.TestClock clockA = new PeriodicChecksTest.TestClock(START);
+        PeriodicChecksTest.TestClock clockB = new PeriodicChecksTest.TestClock(START);
+        PipelineEngine a = node("node-a", clockA);
+        a.start();
+        a.pipelines().set(CI, """
+                jobs:
+                - name: long
+                  plan:
+                  - task: wait
+                    config:
+                      platform: linux
+                      params: {MORE: '%s', GO: '%s'}
+                      run:
+                        path: sh
+                        args:
+                        - -c
+                        - |
+                          echo waiting
+                          while [ ! -f "$MORE" ]; do sleep 0.05; done
+                          echo late line
+                          while [ ! -f "$GO" ]; do sleep 0.05; done
+                """.formatted(work.resolve("more"), work.resolve("go")), StaticVariables.empty());
+        Build build = a.jobs().trigger(CI.job("long"));
+        EventCollector live = new EventCollector();
+        a.builds().events(build.id(), 1).subscribe(live);
+        assertThat(live.awaitLog("waiting", Duration.ofSeconds(60))).isTrue();
+
+        // Node A pauses (its clock stands still, so its heartbeat never notices); node B takes over.
+        PipelineEngine b = node("node-b", clockB);
+        CompletableFuture<Build> takenOver = finishedOn(b, build.id());
+        b.start();
+        storeTime.set(START.plus(LEASE).plusSeconds(1));
+        clockB.advance(LEASE.dividedBy(3));
+        assertThat(takenOver.get(60, TimeUnit.SECONDS).status()).isEqualTo(BuildStatus.ERRORED);
+        List<StoredEvent> taken = storage.events().read(build.id(), 1, 1000);
+
+        // A's task goes on printing: A's append is refused by the lease's fence, so A stops the run
+        // at once (its heartbeat still stands still) and stores nothing of it.
+        Files.writeString(work.resolve("more"), "more");
+        assertThat(a.awaitIdle(Duration.ofSeconds(60))).isTrue();
+        assertThat(live.awaitLog("late line", Duration.ofSeconds(60))).isTrue();
+
+        List<StoredEvent> stored = storage.events().read(build.id(), 1, 1000);
+        assertThat(stored).isEqualTo(taken);
+        assertThat(stored).map(StoredEvent::sequence)
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, stored.size()).boxed().toList());
+        assertThat(stored).map(StoredEvent::type).endsWith("error", "status");
+        assertThat(stored).filteredOn(e -> e.type().equals("log")).map(StoredEvent::json)
+                .noneMatch(json -> json.contains("late line"));
+        List<SequencedEvent> events = EventCollector.all(b, build.id());
+        assertThat(EventCollector.log(events)).isEqualTo("waiting\n");
+        assertThat(storage.builds().find(build.id()).orElseThrow().status()).isEqualTo(BuildStatus.ERRORED);
+        assertThat(storage.leases().find("build:" + build.id())).isEmpty();
+    }
+
+    @Test
     void aStartedBuildWhoseLeaseNobodyHoldsEndsErroredWhenANodeStarts() throws Exception {
         PeriodicChecksTest.TestClock clockA = new PeriodicChecksTest.TestClock(START);
         PipelineEngine a = node("node-a", clockA);

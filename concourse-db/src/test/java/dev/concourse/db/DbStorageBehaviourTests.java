@@ -336,6 +336,88 @@ abstract class DbStorageBehaviourTests {
         }
     }
 
+    /** The engine's fenced append of a leased build's events: the lease checked in the append's transaction. */
+    private void fencedAppend(dev.concourse.spi.storage.Lease lease, long buildId, List<StoredEvent> batch) {
+        storage.inTransaction(() -> {
+            storage.leases().check(lease);
+            storage.events().append(buildId, batch);
+            return null;
+        });
+    }
+
+    @Test
+    void aFencedAppendOfANodeWhoseLeaseWasTakenOverIsRefusedAndTheNewOwnerContinuesTheLog() {
+        long id = storage.builds().createOneOffBuild(Team.MAIN, T0).id();
+        String name = "build:" + id;
+        // A lease that lapses at once, as node A's does once it stopped renewing.
+        dev.concourse.spi.storage.Lease a = storage.leases().acquire(name, "node-a", java.time.Duration.ZERO)
+                .orElseThrow();
+        fencedAppend(a, id, List.of(log(1, "a1\n"), log(2, "a2\n")));
+
+        // An append that fails after it ran in the transaction leaves nothing: it joined the transaction.
+        assertThatThrownBy(() -> storage.inTransaction(() -> {
+            storage.leases().check(a);
+            storage.events().append(id, List.of(log(3, "rolled back\n")));
+            throw new IllegalStateException("boom");
+        })).hasMessage("boom");
+        assertThat(storage.events().lastSequence(id)).isEqualTo(2);
+
+        dev.concourse.spi.storage.Lease b = storage.leases().acquire(name, "node-b", java.time.Duration.ofMinutes(1))
+                .orElseThrow();
+        assertThat(b.token()).isGreaterThan(a.token());
+        assertThatThrownBy(() -> fencedAppend(a, id, List.of(log(3, "stale\n"))))
+                .isInstanceOf(ConcurrentUpdateException.class).hasMessageContaining(name);
+        long last = storage.events().lastSequence(id);
+        assertThat(last).isEqualTo(2);
+        fencedAppend(b, id, List.of(log(last + 1, "b3\n")));
+        assertThat(storage.events().read(id, 1, 10)).extracting(DbStorageBehaviourTests::payload)
+                .containsExactly("a1\n", "a2\n", "b3\n");
+        assertThat(storage.events().read(id, 1, 10)).extracting(StoredEvent::sequence).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void fencedAppendsOfManyBuildsAtOnceAreAllStoredAndCostOneLockedTransactionEach() throws Exception {
+        int builds = 40;
+        int batches = 25;
+        int perBatch = 100;
+        List<Long> ids = IntStream.range(0, builds)
+                .mapToObj(i -> storage.builds().createOneOffBuild(Team.MAIN, T0).id())
+                .toList();
+        List<dev.concourse.spi.storage.Lease> leases = ids.stream().map(id -> storage.leases()
+                .acquire("build:" + id, "node-a", java.time.Duration.ofMinutes(5)).orElseThrow()).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(builds);
+        long started = System.nanoTime();
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int i = 0; i < builds; i++) {
+                long id = ids.get(i);
+                dev.concourse.spi.storage.Lease lease = leases.get(i);
+                writers.add(pool.submit(() -> {
+                    for (int b = 0; b < batches; b++) {
+                        List<StoredEvent> batch = new ArrayList<>(perBatch);
+                        for (int e = 1; e <= perBatch; e++) {
+                            batch.add(log((long) b * perBatch + e, "line " + e + " of batch " + b + "\n"));
+                        }
+                        fencedAppend(lease, id, batch);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> writer : writers) {
+                writer.get(3, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        int total = builds * batches * perBatch;
+        System.out.printf("%s: ingested %d log events of %d builds through fenced appends in %.2f s: %.0f events/s%n",
+                getClass().getSimpleName(), total, builds, seconds, total / seconds);
+        for (long id : ids) {
+            assertThat(storage.events().lastSequence(id)).isEqualTo(batches * perBatch);
+        }
+    }
+
     @Test
     void anAppendThatDoesNotContinueTheLogFailsAloneInItsGroup() throws Exception {
         Build good = storage.builds().createOneOffBuild(Team.MAIN, T0);

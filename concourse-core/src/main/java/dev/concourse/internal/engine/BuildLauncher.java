@@ -59,9 +59,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Several engine nodes sharing a store: a node holds the build's lease ({@code build:<id>},
  * {@link NodeLeases}) from just before it starts the build until its final status is stored, and
- * stores that status only under the lease's fencing check. A node that finds the lease taken
- * (another node took the build over after this one stopped renewing) aborts the run and stores
- * nothing more for it. {@link BuildTakeover} ends the builds of nodes that stopped.
+ * stores that status, and every batch of the build's events ({@link #leasedLogOf}), only under
+ * the lease's fencing check. A node that finds the lease taken (its heartbeat, or a refused
+ * event batch: another node took the build over after this one stopped renewing) aborts the run
+ * and stores nothing more for it. {@link BuildTakeover} ends the builds of nodes that stopped.
  */
 final class BuildLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(BuildLauncher.class);
@@ -144,7 +145,7 @@ final class BuildLauncher {
     void resume(Build build, Job job, PlannedStep planned, Map<String, Version> inputs,
             Map<String, Container> reattach, String notice, NodeLeases.Held lease) {
         BuildPlan plan = BuildPlanner.describe(planned);
-        BuildEventLog log = logOf(build.id());
+        BuildEventLog log = leasedLogOf(build.id(), lease);
         PipelineRef pipeline = build.pipeline();
         SecretTracker tracker = new SecretTracker();
         BuildEventSink events = credentials.redacting(event -> {
@@ -219,7 +220,7 @@ final class BuildLauncher {
             return false;
         }
         Build build = started.get();
-        BuildEventLog log = logOf(build.id());
+        BuildEventLog log = leasedLogOf(build.id(), lease);
         log.emit(new BuildEvent.Status(env.clock().now(), BuildStatus.STARTED));
         PipelineRef pipeline = build.pipeline();
         SecretTracker tracker = new SecretTracker();
@@ -319,6 +320,22 @@ final class BuildLauncher {
 
     synchronized BuildEventLog logOf(long buildId) {
         return logs.live(buildId).orElseGet(() -> logs.open(buildId));
+    }
+
+    /**
+     * The log of a build this node holds {@code lease} on, its appends fenced by the lease: each
+     * batch is stored in a transaction that first checks the lease. Once a check fails (another
+     * node took the build over), the log stores nothing more and the lease counts as lost, which
+     * aborts the run here, as when the heartbeat finds the lease taken.
+     */
+    BuildEventLog leasedLogOf(long buildId, NodeLeases.Held lease) {
+        BuildEventLog log = logOf(buildId);
+        log.fence(append -> storage.inTransaction(() -> {
+            leases.store().check(lease.lease());
+            append.run();
+            return null;
+        }), lease::lostToFence);
+        return log;
     }
 
     /**

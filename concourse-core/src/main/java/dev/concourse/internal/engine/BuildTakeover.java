@@ -119,7 +119,7 @@ final class BuildTakeover {
                 int destroyed = destroyContainers(build);
                 why += (destroyed == 0 ? "" : "; the " + destroyed + " container(s) of the build found on this"
                         + " node's workers were destroyed") + ". Trigger the job again";
-                BuildEventLog log = launcher.logOf(build.id());
+                BuildEventLog log = launcher.leasedLogOf(build.id(), lease.get());
                 LOG.warn("build {}: {}", build.describe(), why);
                 log.emit(new BuildEvent.Error(clock.now(), null, why));
                 kept = true;
@@ -165,7 +165,7 @@ final class BuildTakeover {
             boolean ended = false;
             try {
                 if (storage.builds().find(build.id()).map(b -> b.status() == expected).orElse(false)) {
-                    BuildEventLog log = launcher.logOf(build.id());
+                    BuildEventLog log = launcher.leasedLogOf(build.id(), lease.get());
                     String why = reason.why(previous);
                     LOG.warn("build {}: {}", build.describe(), why);
                     log.emit(new BuildEvent.Error(clock.now(), null, why));

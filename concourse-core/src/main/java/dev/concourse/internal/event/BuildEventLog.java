@@ -3,6 +3,7 @@ package dev.concourse.internal.event;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.SequencedEvent;
 import dev.concourse.spi.storage.BuildEventStore;
+import dev.concourse.spi.storage.ConcurrentUpdateException;
 import dev.concourse.spi.storage.StoredEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * does not become one giant write). Events that arrive during a flush go into the next. A failed
  * flush is retried with the next event and by {@link #close}; until then the events stay in
  * memory, so live subscribers miss nothing.
+ *
+ * <p><b>Fencing</b> ({@link #fence}): the log of a build this node runs under a lease has each
+ * batch stored through a {@link Fence}, which checks the lease in the same transaction as the
+ * append. Once the fence refuses (another node took the build over), the log stores nothing more,
+ * never retries, and tells its owner once; the new owner's log continues after the last batch
+ * this one stored, so the stored log has no gap and none of this node's later events.
  *
  * <p><b>Subscribers</b> ({@link #subscribe}) each get a cursor into this one log, never a queue of
  * their own; see {@link EventSubscription}. A subscriber that subscribed before {@link #close}
@@ -93,6 +100,27 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
     private long residentWeight;
     /** The last flush's failure, until a flush succeeds. */
     private volatile RuntimeException failure;
+    /** Wraps each append while a lease guards the log; null for an unfenced log. */
+    private volatile Fence fence;
+    /** Run once when the fence refuses an append. */
+    private volatile Runnable onFencedOut = () -> { };
+    /** Whether the fence refused an append: nothing more is stored. */
+    private volatile boolean fencedOut;
+    private final AtomicBoolean fencedOutTold = new AtomicBoolean();
+
+    /**
+     * How a fenced log's batches reach the store: {@link #write} runs one batch's append in a
+     * transaction together with the check that this node still holds the build's lease.
+     */
+    @FunctionalInterface
+    public interface Fence {
+        /**
+         * Checks the lease and runs {@code append} atomically with the check.
+         *
+         * @throws ConcurrentUpdateException if the lease is lost (another node took the build over)
+         */
+        void write(Runnable append);
+    }
 
     private BuildEventLog(long buildId, BuildEventStore store, Executor executor, long residentBudget,
             Duration linger) {
@@ -176,6 +204,24 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
     }
 
     /**
+     * Stores this log's next batches through {@code fence} (the build's lease checked in the
+     * append's transaction). If the fence refuses a batch, the log stores nothing more (its
+     * events stay in memory for this node's subscribers), and {@code onFencedOut} runs once,
+     * outside the log's locks. Set it before the first event the lease guards.
+     */
+    public void fence(Fence fence, Runnable onFencedOut) {
+        Objects.requireNonNull(fence, "fence");
+        Objects.requireNonNull(onFencedOut, "onFencedOut");
+        this.onFencedOut = onFencedOut;
+        this.fence = fence;
+    }
+
+    /** Whether a fenced append was refused, so that this log stores nothing more. */
+    public boolean isFencedOut() {
+        return fencedOut;
+    }
+
+    /**
      * Appends an event with the next sequence number.
      *
      * @throws IllegalStateException if the log is closed (the build has finished)
@@ -250,6 +296,18 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
                     + " a later replay will miss them", e);
         } finally {
             flushLock.unlock();
+        }
+        tellFencedOut();
+    }
+
+    private void tellFencedOut() {
+        if (!fencedOut || !fencedOutTold.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            onFencedOut.run();
+        } catch (RuntimeException e) {
+            LOG.warn("build {}: stopping the work of a build whose lease was lost failed", buildId, e);
         }
     }
 
@@ -339,7 +397,7 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
     // ---- persistence
 
     private void requestFlush() {
-        if (flushScheduled.get() || !flushScheduled.compareAndSet(false, true)) {
+        if (fencedOut || flushScheduled.get() || !flushScheduled.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -371,6 +429,10 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
                 flushLock.unlock();
             }
             flushScheduled.set(false);
+            if (fencedOut) {
+                tellFencedOut();
+                return;
+            }
             // An event appended after the flush took its batch but before the flag cleared found a
             // flush scheduled and did not schedule one: look again.
             if (persisted >= published || !flushScheduled.compareAndSet(false, true)) {
@@ -381,6 +443,9 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
 
     /** Stores everything appended so far; caller holds flushLock. */
     private void flushAvailable() {
+        if (fencedOut) {
+            return;
+        }
         if (failure != null) {
             catchUpWithStore();
         }
@@ -403,11 +468,31 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
                 weight += weigh(event);
                 sequence++;
             }
-            store.append(buildId, batch);
+            if (!append(batch)) {
+                return;
+            }
             flushChunk = chunk;
             persisted = sequence - 1;
             residentWeight += weight;
             evict();
+        }
+    }
+
+    /** Stores a batch, through the fence if there is one; false if the fence refused it. */
+    private boolean append(List<StoredEvent> batch) {
+        Fence guard = fence;
+        if (guard == null) {
+            store.append(buildId, batch);
+            return true;
+        }
+        try {
+            guard.write(() -> store.append(buildId, batch));
+            return true;
+        } catch (ConcurrentUpdateException e) {
+            fencedOut = true;
+            LOG.warn("build {}: not storing its events {} to {} (nor any later one): {}", buildId, persisted + 1,
+                    published, e.getMessage());
+            return false;
         }
     }
 

@@ -82,6 +82,25 @@ public final class NodeLeases implements AutoCloseable {
             return lost;
         }
 
+        /**
+         * A fenced write found the lease taken by another node (before this node's heartbeat did):
+         * drops it and tells its holder, as the heartbeat does; harmless when lost or released.
+         */
+        public void lostToFence() {
+            if (!held.remove(name, this)) {
+                lost = true;
+                return;
+            }
+            lost = true;
+            LOG.warn("node '{}' lost its lease on {} (a fenced write found another node holding it): stopping the"
+                    + " work it guarded", node, name);
+            try {
+                onLost.run();
+            } catch (RuntimeException e) {
+                LOG.warn("node '{}': stopping the work of the lost lease on {} failed", node, name, e);
+            }
+        }
+
         /** Releases it, so another node may take it at once; harmless when lost or released. */
         public void release() {
             if (!held.remove(name, this) || lost) {

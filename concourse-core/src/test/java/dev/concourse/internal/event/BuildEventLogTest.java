@@ -259,6 +259,73 @@ class BuildEventLogTest {
         assertThat(stored(build)).extracting(BuildEventLogTest::text).containsExactly("a", "b");
     }
 
+    // ---- fencing
+
+    private BuildEventLog.Fence fencedBy(dev.concourse.spi.storage.Lease lease) {
+        return append -> storage.inTransaction(() -> {
+            storage.leases().check(lease);
+            append.run();
+            return null;
+        });
+    }
+
+    @Test
+    void aFencedLogStoresUnderItsLeaseAndOnceTheLeaseIsLostStoresNothingMoreNorRetries() {
+        long build = newBuild();
+        RecordingEventStore store = new RecordingEventStore(storage.events());
+        dev.concourse.spi.storage.Lease lease = storage.leases().acquire("build:" + build, "node-a",
+                Duration.ofMinutes(1)).orElseThrow();
+        BuildEventLog log = BuildEventLog.open(build, store, manual, Long.MAX_VALUE);
+        AtomicInteger told = new AtomicInteger();
+        log.fence(fencedBy(lease), told::incrementAndGet);
+        log.emit(log("a"));
+        log.emit(log("b"));
+        manual.runAll();
+        assertThat(log.storedSequence()).isEqualTo(2);
+
+        // Another node takes the lease over (it was released here, as after it lapsed) and goes on.
+        storage.leases().release(lease);
+        storage.leases().acquire("build:" + build, "node-b", Duration.ofMinutes(1)).orElseThrow();
+        storage.events().append(build, List.of(EventJson.toStored(3, log("b's"))));
+
+        log.emit(log("stale"));
+        manual.runAll();
+        assertThat(log.isFencedOut()).isTrue();
+        assertThat(told).hasValue(1);
+        log.emit(log("staler"));
+        assertThat(manual.pending()).as("no flush, no retry once fenced out").isZero();
+        log.close();
+        assertThat(told).hasValue(1);
+        assertThat(store.batches).containsExactly(2);
+        assertThat(stored(build)).extracting(BuildEventLogTest::text).containsExactly("a", "b", "b's");
+        assertThat(stored(build)).extracting(SequencedEvent::sequence).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aFencedLogThatLostItsLeaseBeforeTheOtherNodeWroteLeavesNoEventForItToCollideWith() {
+        long build = newBuild();
+        dev.concourse.spi.storage.Lease lease = storage.leases().acquire("build:" + build, "node-a",
+                Duration.ofMinutes(1)).orElseThrow();
+        BuildEventLog log = BuildEventLog.open(build, storage.events(), manual, Long.MAX_VALUE);
+        AtomicInteger told = new AtomicInteger();
+        log.fence(fencedBy(lease), told::incrementAndGet);
+        log.emit(log("a"));
+        manual.runAll();
+        storage.leases().release(lease);
+        storage.leases().acquire("build:" + build, "node-b", Duration.ofMinutes(1)).orElseThrow();
+
+        // The old owner's events after the takeover are refused even though their sequence is free...
+        log.emit(log("stale"));
+        log.close();
+        assertThat(told).hasValue(1);
+        // ...so the new owner's log, opened after the takeover, continues right after "a".
+        BuildEventLog taken = BuildEventLog.open(build, storage.events(), manual, Long.MAX_VALUE);
+        taken.emit(log("b's"));
+        taken.close();
+        assertThat(stored(build)).extracting(BuildEventLogTest::text).containsExactly("a", "b's");
+        assertThat(stored(build)).extracting(SequencedEvent::sequence).containsExactly(1L, 2L);
+    }
+
     @Test
     void aBatchTheStoreAppliedButReportedAsFailedIsNotAppendedTwice() {
         long build = newBuild();
