@@ -25,7 +25,6 @@ import dev.concourse.internal.lease.NodeLeases;
 import dev.concourse.internal.redact.SecretTracker;
 import dev.concourse.internal.scheduler.EngineActivity;
 import dev.concourse.resource.Version;
-import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.storage.ConcurrentUpdateException;
 import dev.concourse.spi.storage.Lease;
@@ -140,10 +139,13 @@ final class BuildLauncher {
      * Resumes a started job build this node took over (it holds {@code lease} and has claimed the
      * build): replays {@code planned} (the build's stored plan) with its stored inputs, the task
      * steps in {@code reattach} attaching to their running processes, after the {@code notice} in
-     * its log. Its events continue the build's log; no second {@code status: started}.
+     * its log and, at each get step it fetches again, a line saying so; the volumes of those gets
+     * from the stopped node are destroyed when the build ends. Its events continue the build's log; no second {@code status: started}.
      */
-    void resume(Build build, Job job, PlannedStep planned, Map<String, Version> inputs,
-            Map<String, Container> reattach, String notice, NodeLeases.Held lease) {
+    void resume(Build build, BuildResumption.Resumable resumable, String notice, NodeLeases.Held lease) {
+        Job job = resumable.job();
+        PlannedStep planned = resumable.planned();
+        Map<String, Version> inputs = resumable.inputs();
         BuildPlan plan = BuildPlanner.describe(planned);
         BuildEventLog log = leasedLogOf(build.id(), lease);
         PipelineRef pipeline = build.pipeline();
@@ -162,17 +164,38 @@ final class BuildLauncher {
         if (!inputs.isEmpty()) {
             run.useInputs(inputs);
         }
-        reattach.forEach(run.reattachments()::add);
+        resumable.containers().forEach(run.reattachments()::add);
         events.emit(new BuildEvent.Log(env.clock().now(), new Origin(plan.id(), Origin.Source.STDERR),
                 notice + "\n"));
+        resumable.refetched().forEach((planId, line) -> events.emit(new BuildEvent.Log(env.clock().now(),
+                new Origin(planId, Origin.Source.STDERR), line + "\n")));
         activity.begin();
         running.put(build.id(), new Running(run, plan));
         try {
-            env.executor().execute(() -> runToEnd(build, run, planned, events, jobFinisher(build, job), lease));
+            Finisher finisher = jobFinisher(build, job);
+            env.executor().execute(() -> runToEnd(build, run, planned, events, (r, e, status) -> {
+                try {
+                    return finisher.finish(r, e, status);
+                } finally {
+                    destroyStale(build, resumable.staleVolumes());
+                }
+            }, lease));
         } catch (RuntimeException e) {
             running.remove(build.id());
             activity.end();
             throw e;
+        }
+    }
+
+    /** Destroys the volumes of the gets the stopped node finished (its re-attached tasks mounted them). */
+    private static void destroyStale(Build build, List<Volume> volumes) {
+        for (Volume volume : volumes) {
+            try {
+                volume.destroy();
+            } catch (RuntimeException e) {
+                LOG.warn("build {}: could not destroy volume {} of a get the stopped node ran: {}", build.describe(),
+                        volume.handle(), e.toString());
+            }
         }
     }
 

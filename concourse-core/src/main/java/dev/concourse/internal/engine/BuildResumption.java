@@ -2,11 +2,14 @@ package dev.concourse.internal.engine;
 
 import dev.concourse.Build;
 import dev.concourse.Job;
+import dev.concourse.event.BuildEvent;
+import dev.concourse.internal.event.EventJson;
 import dev.concourse.internal.exec.BuildPlanner;
 import dev.concourse.internal.exec.PlannedStep;
 import dev.concourse.resource.Version;
 import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.ContainerRuntime;
+import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.runtime.Worker;
 import dev.concourse.spi.storage.BuildInput;
 import dev.concourse.spi.storage.Storage;
@@ -33,8 +36,13 @@ import tools.jackson.databind.json.JsonMapper;
  *       ({@link ContainerRuntime#reattachesAcrossInstances()});
  *   <li>a job build whose job's plan is still the one the build started with, and whose stored
  *       inputs are all still known;
- *   <li>no step finished or errored yet, and no {@code put} started (its log shows only the start
- *       of steps, their output and their worker);
+ *   <li>the only steps that finished are {@code get} steps of the plan (not a put's implicit get)
+ *       that succeeded and fetched the version stored as the build's input of that name: the replay
+ *       fetches that very version again (the build is given its stored inputs), idempotent, and a
+ *       log line at the step says it is fetched again after the takeover;
+ *   <li>nothing else finished or errored yet, no {@code get} is still fetching (a {@code start-get}
+ *       without its {@code finish-get}), and no {@code put} started: the rest of the log shows only
+ *       the start of steps, their output and their worker;
  *   <li>every container of the build on this node's workers is a task's ({@code concourse:type}
  *       {@code task}, with a {@code concourse:plan-id}), and every task whose {@code start-task}
  *       is in the log has one: those tasks re-attach, the steps without a container start.
@@ -53,13 +61,19 @@ final class BuildResumption {
     sealed interface Outcome permits Resumable, NotResumable {
     }
 
-    /** What resuming needs: the job, its plan, the build's inputs and the task containers to re-attach to. */
+    /**
+     * What resuming needs: the job, its plan, the build's inputs, the task containers to re-attach
+     * to, the finished gets fetched again (a log line by plan id) and their volumes from the stopped
+     * node (mounted by the running tasks; destroyed when the build ends).
+     */
     record Resumable(Job job, PlannedStep planned, Map<String, Version> inputs, Map<String, Container> containers,
-            List<String> tasks) implements Outcome {
+            List<String> tasks, Map<String, String> refetched, List<Volume> staleVolumes) implements Outcome {
         String describe() {
-            return tasks.isEmpty()
+            String described = tasks.isEmpty()
                     ? "no step had a running process to re-attach to"
                     : String.join(", ", tasks) + " re-attached to the process(es) already running";
+            return refetched.isEmpty() ? described
+                    : described + "; " + refetched.size() + " finished get step(s) fetched again";
         }
     }
 
@@ -99,27 +113,47 @@ final class BuildResumption {
             }
             inputs.put(input.name(), version.get());
         }
+        Map<String, String> gets = planned.explicitGets();
         Set<String> startedTasks = new LinkedHashSet<>();
+        Map<String, String> runningGets = new LinkedHashMap<>();
+        Map<String, String> refetched = new LinkedHashMap<>();
         long from = 1;
         while (true) {
             List<StoredEvent> events = storage.events().read(build.id(), from, PAGE);
             for (StoredEvent event : events) {
-                if (!BEFORE_ANY_END.contains(event.type())) {
-                    return new NotResumable("a step of it got past its start already (its log has a '"
-                            + event.type() + "' event), and the engine resumes only builds whose steps all are"
-                            + " still starting or running tasks");
-                }
-                if (event.type().equals("start-task")) {
-                    JsonNode origin = JSON.readTree(event.json()).path("data").path("origin").path("id");
-                    if (!origin.isMissingNode()) {
-                        startedTasks.add(origin.asString());
-                    }
-                }
                 from = event.sequence() + 1;
+                if (BEFORE_ANY_END.contains(event.type())) {
+                    if (event.type().equals("start-task") || event.type().equals("start-get")) {
+                        JsonNode origin = JSON.readTree(event.json()).path("data").path("origin").path("id");
+                        if (!origin.isMissingNode()) {
+                            if (event.type().equals("start-task")) {
+                                startedTasks.add(origin.asString());
+                            } else {
+                                runningGets.put(origin.asString(), gets.getOrDefault(origin.asString(),
+                                        origin.asString()));
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if (!event.type().equals("finish-get")) {
+                    return new NotResumable("a step of it got past its start already (its log has a '"
+                            + event.type() + "' event), and the engine resumes only builds whose finished steps are"
+                            + " all gets of the build's inputs and whose other steps are still starting or running"
+                            + " tasks");
+                }
+                String why = finishedGet(event, gets, inputs, runningGets, refetched);
+                if (why != null) {
+                    return new NotResumable(why);
+                }
             }
             if (events.size() < PAGE) {
                 break;
             }
+        }
+        if (!runningGets.isEmpty()) {
+            return new NotResumable("its get step(s) '" + String.join("', '", runningGets.values()) + "' were"
+                    + " fetching when the node stopped, and a get is resumed only once it finished");
         }
         Map<String, Container> containers = new LinkedHashMap<>();
         List<String> tasks = new ArrayList<>();
@@ -147,7 +181,53 @@ final class BuildResumption {
                         + " this node's workers");
             }
         }
-        return new Resumable(job.get(), planned, inputs, containers, tasks);
+        List<Volume> staleVolumes = new ArrayList<>();
+        for (Worker worker : runtime.workers()) {
+            for (Volume volume : worker.volumes()) {
+                if (id.equals(volume.properties().get(BuildTakeover.BUILD_ID_PROPERTY))
+                        && refetched.containsKey(volume.properties().get(PLAN_ID_PROPERTY))) {
+                    staleVolumes.add(volume);
+                }
+            }
+        }
+        return new Resumable(job.get(), planned, inputs, containers, tasks, refetched,
+                List.copyOf(staleVolumes));
+    }
+
+    /**
+     * Checks a {@code finish-get} event: the get must have succeeded, be an explicit get of the plan
+     * named as one of the build's stored inputs, and have fetched the version stored for that input,
+     * which the replay fetches again. Returns why not, or null (and notes the get as refetched).
+     */
+    private static String finishedGet(StoredEvent event, Map<String, String> gets, Map<String, Version> inputs,
+            Map<String, String> runningGets, Map<String, String> refetched) {
+        if (!(EventJson.decode(event.json()) instanceof BuildEvent.FinishGet finish) || finish.origin() == null) {
+            return "its log has a 'finish-get' event (sequence " + event.sequence() + ") without the step it"
+                    + " belongs to";
+        }
+        String planId = finish.origin().id();
+        runningGets.remove(planId);
+        String name = gets.get(planId);
+        if (name == null) {
+            return "its get step " + planId + " finished, and it is not one of the plan's own gets (it is a put's"
+                    + " implicit get, or a step of an 'across'), whose version the build did not store";
+        }
+        if (finish.exitStatus() != 0) {
+            return "its get step '" + name + "' finished with exit status " + finish.exitStatus();
+        }
+        Version stored = inputs.get(name);
+        if (stored == null) {
+            return "its get step '" + name + "' finished, and the build has no stored input '" + name
+                    + "' that a replay would fetch again";
+        }
+        if (!stored.equals(finish.fetchedVersion())) {
+            return "its get step '" + name + "' fetched version " + finish.fetchedVersion() + ", not the build's"
+                    + " stored input version " + stored;
+        }
+        refetched.put(planId, "get step '" + name + "' finished before the takeover (version " + stored + "); it"
+                + " is fetched again, the same version (the build's stored input), as the plan replays, so its"
+                + " events appear twice");
+        return null;
     }
 
     private static boolean sameJson(String a, String b) {

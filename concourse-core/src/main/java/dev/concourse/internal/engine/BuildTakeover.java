@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * before leases, or whose store lost them); builds of live nodes are left alone.
  *
  * <p>A build that {@link BuildResumption} finds resumable (a runtime that re-attaches across
- * instances, the running steps' task containers found, no step finished yet) is resumed: its stored
- * plan replays on this node, its running tasks re-attach to their processes, and a log line says
- * which node took it over from which. Any other build is not re-attached: the containers of the
+ * instances, the running steps' task containers found, no step finished yet but gets of the build's
+ * stored inputs) is resumed: its stored plan replays on this node, its finished gets fetch the same
+ * versions again (each with a log line saying so), its running tasks re-attach to their processes,
+ * and a log line says which node took it over from which. Any other build is not re-attached: the containers of the
  * build this node's runtime can see are destroyed (with {@code RuncContainerRuntime} or a
  * {@code LocalProcessRuntime} on the same directory that includes the stopped node's running
  * steps), and the build ends {@code errored} with an event naming the node that stopped and saying
@@ -108,8 +109,7 @@ final class BuildTakeover {
                     String notice = "engine node '" + leases.node() + "' took this build over from "
                             + from(previous) + " and resumed it, replaying its plan; " + resumable.describe();
                     LOG.warn("build {}: {}", build.describe(), notice);
-                    launcher.resume(now.get(), resumable.job(), resumable.planned(), resumable.inputs(),
-                            resumable.containers(), notice, lease.get());
+                    launcher.resume(now.get(), resumable, notice, lease.get());
                     kept = true;
                     handedOver = true;
                     return;

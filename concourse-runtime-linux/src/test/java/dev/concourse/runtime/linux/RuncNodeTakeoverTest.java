@@ -9,6 +9,9 @@ import dev.concourse.Build;
 import dev.concourse.BuildListener;
 import dev.concourse.BuildStatus;
 import dev.concourse.PipelineEngine;
+import dev.concourse.PipelineRef;
+import dev.concourse.Resource;
+import dev.concourse.resource.Version;
 import dev.concourse.db.JpaStorage;
 import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.storage.Lease;
@@ -26,9 +29,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -50,8 +55,9 @@ import tools.jackson.databind.json.JsonMapper;
  * build's task waits (a JVM of its own, {@link RuncEngineNodeMain}) has the build taken over by
  * another node, which resumes it and re-attaches to the task's process (its runc supervisor
  * outlived the dead node): the build succeeds with the task's whole output in its log, once, and
- * the task ran once. A build one of whose steps finished already is not resumed (the finished step
- * would run again): it ends errored and its running task is stopped.
+ * the task ran once. A build whose finished steps are gets of its inputs is resumed too: the gets
+ * fetch the build's stored input versions again, saying so. A build one of whose tasks finished
+ * already is not resumed (the task would run again): it ends errored and its running task is stopped.
  */
 @ExtendWith(LeftoverCleanup.class)
 class RuncNodeTakeoverTest {
@@ -212,6 +218,74 @@ class RuncNodeTakeoverTest {
         assertThat(stdout(events)).isEqualTo("first\nwaiting\n");
         assertThat(runtime.workers().getFirst().containers())
                 .noneMatch(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id")));
+    }
+
+    @Test
+    void aBuildWhoseGetFinishedIsResumedFetchingTheStoredInputVersionAgainAndTheTaskRunsOnce() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        Path image = BusyboxRootfs.build(work.resolve("image"));
+        long buildId = startNode1(base, """
+                resources:
+                - name: repo
+                  type: mock
+                  source: {initial_version: v1}
+                jobs:
+                - name: long
+                  plan:
+                  - get: repo
+                  - task: wait
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      inputs: [{name: repo}]
+                      run:
+                        path: sh
+                        args: [-c, 'echo run >> /tmp/runs; echo "got $(cat repo/version)"; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo done']
+                """.formatted(image));
+        JpaStorage store = storage(schemaUrl());
+        await("the task's first line stored", () -> stdout(store.events().read(buildId, 1, 1000))
+                .contains("got v1\n") ? Optional.of(true) : Optional.empty());
+        child.destroyForcibly();
+        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        // A newer version while no node runs: a get picking its own version would fetch it.
+        Resource repo = store.pipelines().resource(PipelineRef.main("takeover").resource("repo")).orElseThrow();
+        store.versions().saveVersion(repo.scopeId(), new Version(Map.of("version", "v2")), List.of(), Instant.now());
+        assertThat(store.builds().inputs(buildId)).singleElement().satisfies(input -> assertThat(
+                store.versions().version(input.versionId())).contains(new Version(Map.of("version", "v1"))));
+
+        CompletableFuture<Build> finished = startNode2(base, buildId);
+        String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
+                .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
+                .map(StoredEvent::json).findFirst());
+        assertThat(notice).contains("resumed it", "task 'wait'", "re-attached", "1 finished get step(s) fetched again");
+        List<Container> containers = runtime.workers().getFirst().containers().stream()
+                .filter(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id"))
+                        && "task".equals(c.properties().get("concourse:type"))).toList();
+        assertThat(containers).hasSize(1);
+        Path rootfs = base.resolve("containers").resolve(containers.getFirst().handle()).resolve("rootfs");
+        assertThat(Files.readString(rootfs.resolve("tmp/runs"))).as("the task ran once").isEqualTo("run\n");
+        // The task re-attaches right after the replayed get; a process that ended before would lose its output.
+        await("the replayed get of build " + buildId + " finished", () -> store.events().read(buildId, 1, 1000)
+                .stream().filter(e -> e.type().equals("finish-get")).count() == 2 ? Optional.of(true) : Optional.empty());
+        Files.writeString(rootfs.resolve("tmp/go"), "go");
+        Build build = finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
+
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
+                .filteredOn(t -> t.startsWith("start-") || t.startsWith("finish-"))
+                .containsExactly("start-get", "finish-get", "start-task", "start-get", "finish-get", "finish-task");
+        assertThat(events).filteredOn(e -> e.type().equals("finish-get"))
+                .extracting(e -> JSON.readTree(e.json()).path("data").path("version").path("version").asString(""))
+                .containsExactly("v1", "v1");
+        assertThat(events).filteredOn(e -> e.type().equals("log") && e.json().contains("is fetched again"))
+                .singleElement().satisfies(e -> assertThat(e.json()).contains("get step 'repo' finished before the"
+                        + " takeover", "the same version"));
+        assertThat(stdout(events)).isEqualTo("got v1\ndone\n");
+        assertThat(runtime.workers().getFirst().volumes()).as("node-1's get volume and the replayed one destroyed")
+                .noneMatch(v -> Long.toString(buildId).equals(v.properties().get("concourse:build-id")));
+        assertThat(store.builds().inputs(buildId)).singleElement().satisfies(input -> assertThat(
+                store.versions().version(input.versionId())).contains(new Version(Map.of("version", "v1"))));
     }
 
     /** Starts node-1 in a JVM of its own, which triggers the pipeline's job; returns the build's id. */
