@@ -26,7 +26,6 @@ import java.util.stream.Stream;
  * by runc as a container of its own on that root file system (see {@link ProcessLauncher}).
  */
 final class RuncContainer implements Container {
-    private static final String PROPERTY = "property.";
 
     private final RuncWorker worker;
     private final String handle;
@@ -45,16 +44,12 @@ final class RuncContainer implements Container {
         this.layout = layout;
         this.state = state;
         this.settings = ContainerSettings.fromState(stored);
-        stored.forEach((k, v) -> {
-            if (k.startsWith(PROPERTY)) {
-                properties.put(k.substring(PROPERTY.length()), v);
-            }
-        });
+        properties.putAll(StoredProperties.of(stored));
     }
 
     static Map<String, String> entries(ContainerSettings settings, Map<String, String> properties) {
         Map<String, String> stored = new LinkedHashMap<>(settings.toState());
-        properties.forEach((k, v) -> stored.put(PROPERTY + k, v));
+        StoredProperties.addTo(stored, properties);
         return stored;
     }
 
@@ -135,10 +130,7 @@ final class RuncContainer implements Container {
     public synchronized void setProperty(String name, String value) {
         checkNotDestroyed();
         properties.put(name, value);
-        Map<String, String> stored = new LinkedHashMap<>(state.read().orElseGet(Map::of));
-        stored.keySet().removeIf(k -> k.startsWith(PROPERTY));
-        properties.forEach((k, v) -> stored.put(PROPERTY + k, v));
-        state.write(stored);
+        StoredProperties.store(state, properties);
     }
 
     @Override

@@ -26,7 +26,6 @@ final class RuncVolume implements Volume {
     static final String LOWER = "lower";
     /** Set when it was destroyed while other volumes still use its layers: it goes when they have gone. */
     static final String DESTROYED = "destroyed";
-    private static final String PROPERTY = "property.";
 
     private final RuncWorker worker;
     private final String handle;
@@ -44,11 +43,7 @@ final class RuncVolume implements Volume {
         this.state = state;
         this.privileged = Boolean.parseBoolean(stored.get(PRIVILEGED));
         this.lowers = lowers(stored);
-        stored.forEach((k, v) -> {
-            if (k.startsWith(PROPERTY)) {
-                properties.put(k.substring(PROPERTY.length()), v);
-            }
-        });
+        properties.putAll(StoredProperties.of(stored));
     }
 
     static Map<String, String> entries(boolean privileged, String parent, List<String> lowers,
@@ -61,7 +56,7 @@ final class RuncVolume implements Volume {
         if (!lowers.isEmpty()) {
             stored.put(LOWER, String.join(":", lowers));
         }
-        properties.forEach((k, v) -> stored.put(PROPERTY + k, v));
+        StoredProperties.addTo(stored, properties);
         return stored;
     }
 
@@ -160,10 +155,7 @@ final class RuncVolume implements Volume {
     public synchronized void setProperty(String name, String value) {
         checkNotDestroyed();
         properties.put(name, value);
-        Map<String, String> stored = new LinkedHashMap<>(state.read().orElseGet(Map::of));
-        stored.keySet().removeIf(k -> k.startsWith(PROPERTY));
-        properties.forEach((k, v) -> stored.put(PROPERTY + k, v));
-        state.write(stored);
+        StoredProperties.store(state, properties);
     }
 
     /**
