@@ -277,7 +277,13 @@ public final class RuncWorker implements Worker {
                 return;
             }
         }
+        // A supervisor that wrote the exit status has nothing left to do with the container's files
+        // (it may still be exiting: closing its inotify descriptor takes milliseconds); only one
+        // without an exit status may still run runc, so only those are waited for.
         for (ProcessDirectory directory : container.processDirectories()) {
+            if (directory.exitStatus().isPresent()) {
+                continue;
+            }
             directory.supervisor().ifPresent(supervisor -> {
                 try {
                     supervisor.onExit().get(DESTROY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
