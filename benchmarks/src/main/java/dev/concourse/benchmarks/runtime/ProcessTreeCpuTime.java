@@ -24,32 +24,43 @@ public class ProcessTreeCpuTime {
     private static final Path STAT = Path.of("/proc/self/stat");
 
     public long cpuNanos;
+    /** The JVM's own share of {@link #cpuNanos} (the rest is its reaped children's). */
+    public long jvmCpuNanos;
     public long operations;
     private long started;
+    private long startedOwn;
 
     @Setup(Level.Iteration)
     public void reset() {
         cpuNanos = 0;
+        jvmCpuNanos = 0;
         operations = 0;
     }
 
     public void start() {
-        started = ticks();
+        long[] now = ticks();
+        startedOwn = now[0];
+        started = now[0] + now[1];
     }
 
     public void stop() {
-        cpuNanos += (ticks() - started) * NANOS_PER_TICK;
+        long[] now = ticks();
+        cpuNanos += (now[0] + now[1] - started) * NANOS_PER_TICK;
+        jvmCpuNanos += (now[0] - startedOwn) * NANOS_PER_TICK;
         operations++;
     }
 
-    /** utime + stime + cutime + cstime: fields 14 to 17, counted after the command's closing parenthesis. */
-    private static long ticks() {
+    /**
+     * {utime + stime, cutime + cstime}: fields 14 to 17, counted after the command's closing
+     * parenthesis.
+     */
+    private static long[] ticks() {
         try {
             String stat = Files.readString(STAT);
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // fields[0] is field 3 (state), so field n is fields[n - 3]
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
-                    + Long.parseLong(fields[14]);
+            return new long[] {Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+                    Long.parseLong(fields[13]) + Long.parseLong(fields[14])};
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + STAT, e);
         }
