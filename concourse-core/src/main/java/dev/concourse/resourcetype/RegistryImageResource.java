@@ -1,0 +1,217 @@
+package dev.concourse.resourcetype;
+
+import dev.concourse.internal.resourcetype.registry.ImageConfig;
+import dev.concourse.internal.resourcetype.registry.ImageName;
+import dev.concourse.internal.resourcetype.registry.ImagePull;
+import dev.concourse.internal.resourcetype.registry.Manifest;
+import dev.concourse.internal.resourcetype.registry.Platform;
+import dev.concourse.internal.resourcetype.registry.RegistryClient;
+import dev.concourse.internal.resourcetype.registry.RegistryException;
+import dev.concourse.resource.MetadataField;
+import dev.concourse.resource.ResourceException;
+import dev.concourse.resource.ResourceResult;
+import dev.concourse.resource.Version;
+import dev.concourse.spi.resource.ResourceRequest;
+import dev.concourse.spi.resource.ResourceType;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code registry-image} resource type in Java: images from a registry speaking the OCI
+ * Distribution API (Docker Hub, GHCR, Harbor, a {@code registry:2}...), as Concourse's
+ * {@code concourse/registry-image-resource} fetches them, so that pipelines written for
+ * Concourse get their {@code image_resource} and custom types' images unchanged.
+ *
+ * <pre>
+ * image_resource:
+ *   type: registry-image
+ *   source: {repository: busybox, tag: "1.36"}
+ * </pre>
+ *
+ * <h2>source</h2>
+ * {@code repository} (required): {@code busybox} (Docker Hub's {@code library/busybox}),
+ * {@code team/app} (Docker Hub), {@code registry.example.com:5000/team/app}; loopback registries
+ * ({@code localhost}, {@code 127.0.0.1}) are spoken to over plain HTTP, others over HTTPS unless
+ * {@code insecure: true}. {@code tag} (default {@code latest}). {@code username} and
+ * {@code password}: basic credentials, for the registry or its token service. {@code platform}:
+ * {@code {os, architecture}} of the image to take from an index (default {@code linux} and this
+ * JVM's architecture; {@code arm64/v8} names a variant). The other keys of the Go resource
+ * (semver and regex tag discovery, ECR, ACR, mirrors, content trust, CA certificates, label and
+ * annotation metadata) are refused with a message naming the key.
+ *
+ * <h2>check, get, put</h2>
+ * A check finds the digest the tag points to, {@code {tag, digest}} (an index's digest for a
+ * multi-platform image); from a version whose digest the tag no longer points to, it returns that
+ * version first if the registry still has it, as the Go resource does. A tag the repository does
+ * not have finds nothing. A get writes {@code tag}, {@code digest} and {@code repository}, and with
+ * {@code params.format: rootfs} (the default) {@code rootfs/} (the layers applied in order,
+ * whiteouts included, owners kept when the engine runs as root) and {@code metadata.json}
+ * ({@code env}, {@code user}, {@code entrypoint}, {@code cmd}). {@code params.skip_download: true}
+ * writes only the three files; {@code params.platform} overrides the source's. Every manifest and
+ * blob is checked against its sha256 digest. A put is refused: pushing needs the container type.
+ *
+ * <p>Thread-safe.
+ */
+public final class RegistryImageResource implements ResourceType {
+    /** The name pipelines use: {@code registry-image}. */
+    public static final String NAME = "registry-image";
+    private static final List<String> UNSUPPORTED_SOURCE = List.of("tag_regex", "created_at_sort", "variant",
+            "semver_constraint", "pre_releases", "pre_release_prefixes", "aws_access_key_id", "aws_secret_access_key",
+            "aws_session_token", "aws_region", "aws_role_arn", "aws_role_arns", "aws_account_id",
+            "aws_ecr_registry_id", "azure_acr", "azure_client_id", "azure_tenant_id", "azure_environment",
+            "registry_mirror", "content_trust", "ca_certs", "label_regex", "annotation_regex");
+
+    private final HttpClient http;
+
+    /** A type with an HTTP client of its own (no proxy, 30 s to connect). */
+    public RegistryImageResource() {
+        this(RegistryClient.newHttpClient());
+    }
+
+    /** A type that talks through {@code http}, which must not follow redirects itself. */
+    public RegistryImageResource(HttpClient http) {
+        this.http = http;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Version> check(ResourceRequest request) {
+        Source source = Source.of(request.source());
+        RegistryClient client = source.client(http);
+        try {
+            var current = client.digestOf(source.tag());
+            List<Version> versions = new ArrayList<>();
+            Version from = request.version();
+            if (from != null && current.isPresent() && from.fields().get("digest") instanceof String old
+                    && !old.equals(current.get()) && RegistryClient.isDigest(old)
+                    && client.digestOf(old).isPresent()) {
+                versions.add(new Version(Map.of("tag", source.tag(), "digest", old)));
+            }
+            current.ifPresent(digest -> versions.add(new Version(Map.of("tag", source.tag(), "digest", digest))));
+            return versions;
+        } catch (RegistryException e) {
+            throw new ResourceException(NAME + " resource: check of " + source.name() + ":" + source.tag()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ResourceResult get(ResourceRequest request, Path directory) {
+        Source source = Source.of(request.source());
+        Fields params = Fields.params(NAME, request.params());
+        String format = params.string("format", "rootfs");
+        if (!format.equals("rootfs")) {
+            throw params.invalid("format", format.equals("oci") || format.equals("oci-layout")
+                    ? "'" + format + "' is not supported by this registry-image; use rootfs (the default)"
+                    : "must be rootfs, oci or oci-layout, not '" + format + "'");
+        }
+        Platform platform = params.has("platform") ? platform(params) : source.platform();
+        RegistryClient client = source.client(http);
+        Version version = request.version();
+        try {
+            if (version == null) {
+                String digest = client.digestOf(source.tag()).orElseThrow(() -> new RegistryException(source.name()
+                        + " has no tag '" + source.tag() + "'"));
+                version = new Version(Map.of("tag", source.tag(), "digest", digest));
+            }
+            if (!(version.fields().get("digest") instanceof String digest) || !RegistryClient.isDigest(digest)) {
+                throw new ResourceException(NAME + " resource: the version " + version.fields() + " has no"
+                        + " sha256 'digest'");
+            }
+            String tag = version.fields().get("tag") instanceof String t ? t : source.tag();
+            Files.writeString(directory.resolve("tag"), tag, StandardCharsets.UTF_8);
+            Files.writeString(directory.resolve("digest"), digest, StandardCharsets.UTF_8);
+            Files.writeString(directory.resolve("repository"), source.repository(), StandardCharsets.UTF_8);
+            if (!params.bool("skip_download")) {
+                request.logLine("fetching " + source.name() + "@" + digest + " for " + platform);
+                ImagePull pull = new ImagePull(client, source.name(), request::logLine, request::isCancelled);
+                Manifest.Image image = pull.image(digest, platform);
+                ImageConfig config = pull.config(image);
+                pull.unpack(image, directory.resolve("rootfs"), directory.resolve(".registry-image-layer"));
+                Files.writeString(directory.resolve("metadata.json"), config.metadataJson(), StandardCharsets.UTF_8);
+            }
+            return new ResourceResult(version, List.of(new MetadataField("repository", source.repository()),
+                    new MetadataField("tag", tag)));
+        } catch (RegistryException e) {
+            throw new ResourceException(NAME + " resource: get of " + source.name() + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ResourceException(NAME + " resource: cannot write the image of " + source.name() + " into "
+                    + directory + ": " + e, e);
+        }
+    }
+
+    @Override
+    public ResourceResult put(ResourceRequest request, Path directory) {
+        throw new ResourceException(NAME + " resource: put is not supported by the built-in registry-image, which"
+                + " only pulls; to push, add a resource_types entry named registry-image with the container type"
+                + " (type: registry-image, source: {repository: concourse/registry-image-resource}) run by a runtime"
+                + " with containers");
+    }
+
+    private static Platform platform(Fields fields) {
+        Map<String, String> platform = fields.stringMap("platform");
+        for (String key : platform.keySet()) {
+            if (!key.equals("os") && !key.equals("architecture")) {
+                throw fields.invalid("platform." + key, "is not a platform field; use os and architecture");
+            }
+        }
+        return Platform.of(platform.get("os"), platform.get("architecture"));
+    }
+
+    private record Source(String repository, ImageName name, String tag, String username, String password,
+            Platform platform) {
+
+        static Source of(Map<String, Object> values) {
+            Fields fields = Fields.source(NAME, values);
+            for (String key : UNSUPPORTED_SOURCE) {
+                if (fields.has(key)) {
+                    throw fields.invalid(key, "is not supported by the built-in registry-image (it checks one tag);"
+                            + " remove it, or add a resource_types entry named registry-image with the container"
+                            + " type (concourse/registry-image-resource) on a runtime with containers");
+                }
+            }
+            String repository = fields.string("repository", null);
+            if (repository == null) {
+                throw fields.invalid("repository", "is required: the image's repository, such as busybox or"
+                        + " registry.example.com/team/app");
+            }
+            ImageName name;
+            try {
+                name = ImageName.parse(repository, fields.bool("insecure"));
+            } catch (IllegalArgumentException e) {
+                throw fields.invalid("repository", e.getMessage());
+            }
+            Object rawTag = values.get("tag");
+            String tag = rawTag instanceof Number n ? n.toString() : fields.string("tag", "latest");
+            if (!tag.matches("[\\w][\\w.-]{0,127}")) {
+                throw fields.invalid("tag", "'" + tag + "' is not a tag (letters, digits, _ . -, at most 128)");
+            }
+            String username = fields.string("username", null);
+            String password = fields.string("password", null);
+            if ((username == null) != (password == null)) {
+                throw fields.invalid(username == null ? "username" : "password", "is needed too: give both"
+                        + " username and password, or neither");
+            }
+            return new Source(repository, name, tag, username, password, RegistryImageResource.platform(fields));
+        }
+
+        RegistryClient client(HttpClient http) {
+            return new RegistryClient(http, name, username, password);
+        }
+
+        @Override
+        public String toString() {
+            return "Source[" + name + ":" + tag + "]"; // never the password
+        }
+    }
+}

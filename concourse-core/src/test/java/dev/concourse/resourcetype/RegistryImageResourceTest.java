@@ -1,0 +1,288 @@
+package dev.concourse.resourcetype;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.concourse.resource.MetadataField;
+import dev.concourse.resource.ResourceException;
+import dev.concourse.resource.ResourceResult;
+import dev.concourse.resource.Version;
+import dev.concourse.spi.resource.ResourceRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link RegistryImageResource} against a {@link TestRegistry} on the loopback interface. */
+class RegistryImageResourceTest {
+    private static final byte[] BUSYBOX = "not really busybox, but bytes to compare\n".getBytes(StandardCharsets.UTF_8);
+
+    private final TestRegistry registry = new TestRegistry();
+    private final RegistryImageResource type = new RegistryImageResource();
+
+    @TempDir
+    Path work;
+
+    @AfterEach
+    void stop() {
+        registry.close();
+    }
+
+    private Map<String, Object> source(String repository) {
+        return Map.of("repository", registry.host() + "/" + repository);
+    }
+
+    @Test
+    void checkFindsTheDigestTheTagPointsTo() {
+        TestImages.Pushed pushed = TestImages.pushBusybox(registry, "busybox", "1.36", BUSYBOX);
+
+        List<Version> versions = type.check(ResourceRequest.of(Map.of("repository", registry.host() + "/busybox",
+                "tag", "1.36"), null));
+
+        assertThat(versions).containsExactly(new Version(Map.of("tag", "1.36", "digest", pushed.index())));
+    }
+
+    @Test
+    void checkOfAMovedTagGivesTheOldVersionFirstThenTheNewOne() {
+        TestImages.Pushed old = TestImages.pushBusybox(registry, "busybox", "latest", BUSYBOX);
+        TestImages.Pushed moved = TestImages.pushBusybox(registry, "busybox", "latest",
+                "newer bytes\n".getBytes(StandardCharsets.UTF_8));
+        Version from = new Version(Map.of("tag", "latest", "digest", old.index()));
+
+        List<Version> versions = type.check(ResourceRequest.of(source("busybox"), from));
+
+        assertThat(moved.index()).isNotEqualTo(old.index());
+        assertThat(versions).containsExactly(from, new Version(Map.of("tag", "latest", "digest", moved.index())));
+        assertThat(type.check(ResourceRequest.of(source("busybox"), versions.getLast())))
+                .containsExactly(versions.getLast());
+    }
+
+    @Test
+    void checkOfATagTheRepositoryDoesNotHaveFindsNothing() {
+        TestImages.pushBusybox(registry, "busybox", "1.36", BUSYBOX);
+
+        assertThat(type.check(ResourceRequest.of(Map.of("repository", registry.host() + "/busybox", "tag", "9.99"),
+                null))).isEmpty();
+        assertThat(type.check(ResourceRequest.of(source("nothing-here"), null))).isEmpty();
+    }
+
+    @Test
+    void getAppliesTheLayersOfThisPlatformsImageWithWhiteoutsLinksModesAndOwners() throws IOException {
+        TestImages.Pushed pushed = TestImages.pushBusybox(registry, "busybox", "latest", BUSYBOX);
+        Version version = new Version(Map.of("tag", "latest", "digest", pushed.index()));
+        Path dir = Files.createDirectories(work.resolve("get"));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        ResourceResult result = type.get(request(source("busybox"), Map.of(), version, log), dir);
+
+        assertThat(result.version()).isEqualTo(version);
+        assertThat(result.metadata()).containsExactly(new MetadataField("repository", registry.host() + "/busybox"),
+                new MetadataField("tag", "latest"));
+        Path rootfs = dir.resolve("rootfs");
+        assertThat(rootfs.resolve("bin/busybox")).hasBinaryContent(BUSYBOX);
+        assertThat(Files.readSymbolicLink(rootfs.resolve("bin/sh"))).isEqualTo(Path.of("busybox"));
+        assertThat(Files.isSameFile(rootfs.resolve("bin/busybox"), rootfs.resolve("bin/busybox-hardlink"))).isTrue();
+        assertThat(rootfs.resolve("etc/removed-later")).doesNotExist();
+        assertThat(rootfs.resolve("etc/motd")).hasContent("layer 2");
+        assertThat(rootfs.resolve("etc/passwd")).exists();
+        assertThat(rootfs.resolve("var/old/stale")).doesNotExist();
+        assertThat(rootfs.resolve("var/old/fresh")).hasContent("layer 2");
+        assertThat(rootfs.resolve("var/old/.wh..wh..opq")).doesNotExist();
+        assertThat(mode(rootfs.resolve("tmp"))).isEqualTo(01777);
+        assertThat(mode(rootfs.resolve("bin/busybox"))).isEqualTo(0755);
+        assertThat(mode(rootfs.resolve("proc"))).isEqualTo(0555);
+        int uid = (Integer) Files.getAttribute(rootfs.resolve("home/user/owned"), "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        assertThat(uid).isEqualTo(runningAsRoot() ? 1000 : (Integer) Files.getAttribute(dir, "unix:uid"));
+        assertThat(dir.resolve("metadata.json")).content().contains("\"GREETING=hello from the registry\"")
+                .contains("\"user\":\"\"").contains("\"cmd\":[\"sh\"]");
+        assertThat(dir.resolve("tag")).hasContent("latest");
+        assertThat(dir.resolve("digest")).hasContent(pushed.index());
+        assertThat(dir.resolve("repository")).hasContent(registry.host() + "/busybox");
+        assertThat(dir.resolve(".registry-image-layer")).doesNotExist();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("fetching " + registry.host() + "/busybox@"
+                + pushed.index()).contains("layer 2/2 " + pushed.layers().get(1));
+        // blobs came through the registry's redirect to its storage
+        assertThat(registry.requests()).contains("GET /storage/" + pushed.layers().getFirst());
+    }
+
+    @Test
+    void getOfTheOtherPlatformTakesItsImageAndAnUnknownPlatformIsAnError() throws IOException {
+        TestImages.Pushed pushed = TestImages.pushBusybox(registry, "busybox", "latest", BUSYBOX);
+        Version version = new Version(Map.of("tag", "latest", "digest", pushed.index()));
+        String[] other = pushed.otherPlatform().split("/");
+        Path dir = Files.createDirectories(work.resolve("other"));
+
+        type.get(request(Map.of("repository", registry.host() + "/busybox", "platform", Map.of("os", other[0],
+                "architecture", other[1])), Map.of(), version, new ByteArrayOutputStream()), dir);
+
+        assertThat(dir.resolve("metadata.json")).content().contains("GREETING=wrong platform");
+        assertThatThrownBy(() -> type.get(request(source("busybox"), Map.of("platform", Map.of("architecture",
+                "mips64")), version, new ByteArrayOutputStream()), Files.createDirectories(work.resolve("mips"))))
+                .isInstanceOf(ResourceException.class)
+                .hasMessageContaining("has no image for the platform linux/mips64")
+                .hasMessageContaining(pushed.otherPlatform());
+    }
+
+    @Test
+    void getOfAnImageManifestWithoutAnIndexAndWithoutAVersionChecksTheTagFirst() throws IOException {
+        String config = registry.blob("application/vnd.docker.container.image.v1+json",
+                "{\"config\":{\"Env\":[\"A=b\"],\"User\":\"1000:1000\"}}".getBytes(StandardCharsets.UTF_8));
+        String digest = registry.image("plain", "v1", TestRegistry.DOCKER_MANIFEST, config, List.of(
+                registry.blob("application/vnd.docker.image.rootfs.diff.tar",
+                        new TestLayer().file("hello", 0644, "plain tar\n").tar())));
+        Path dir = Files.createDirectories(work.resolve("plain"));
+
+        ResourceResult result = type.get(request(Map.of("repository", registry.host() + "/plain", "tag", "v1"),
+                Map.of(), null, new ByteArrayOutputStream()), dir);
+
+        assertThat(result.version()).isEqualTo(new Version(Map.of("tag", "v1", "digest", digest)));
+        assertThat(dir.resolve("rootfs/hello")).hasContent("plain tar");
+        assertThat(dir.resolve("metadata.json")).content().contains("\"env\":[\"A=b\"]")
+                .contains("\"user\":\"1000:1000\"");
+    }
+
+    @Test
+    void skipDownloadWritesOnlyTheVersionFiles() throws IOException {
+        TestImages.Pushed pushed = TestImages.pushBusybox(registry, "busybox", "latest", BUSYBOX);
+        Path dir = Files.createDirectories(work.resolve("skip"));
+
+        type.get(request(source("busybox"), Map.of("skip_download", true), new Version(Map.of("tag", "latest",
+                "digest", pushed.index())), new ByteArrayOutputStream()), dir);
+
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("tag", "digest",
+                    "repository");
+        }
+        assertThat(registry.requests()).noneMatch(r -> r.contains("/blobs/"));
+    }
+
+    @Test
+    void aBlobWhoseContentDoesNotMatchItsDigestIsRefused() throws IOException {
+        TestImages.Pushed pushed = TestImages.pushBusybox(registry, "busybox", "latest", BUSYBOX);
+        String layer = pushed.layers().get(1);
+        registry.tamper(layer, new TestLayer().file("etc/evil", 0644, "swapped\n").gzip());
+        Path dir = Files.createDirectories(work.resolve("tampered"));
+
+        assertThatThrownBy(() -> type.get(request(source("busybox"), Map.of(), new Version(Map.of("tag", "latest",
+                "digest", pushed.index())), new ByteArrayOutputStream()), dir))
+                .isInstanceOf(ResourceException.class)
+                .hasMessageContaining("the blob " + layer)
+                .hasMessageContaining("refusing it");
+        assertThat(dir.resolve("rootfs/etc/evil")).doesNotExist();
+    }
+
+    @Test
+    void aManifestWhoseContentDoesNotMatchTheRequestedDigestIsRefused() {
+        TestImages.Pushed pushed = TestImages.pushBusybox(registry, "busybox", "latest", BUSYBOX);
+        registry.tamper(pushed.image(), "{\"schemaVersion\":2,\"config\":{},\"layers\":[]}"
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> type.get(request(source("busybox"), Map.of(), new Version(Map.of("tag", "latest",
+                "digest", pushed.index())), new ByteArrayOutputStream()), Files.createDirectories(work.resolve("m"))))
+                .isInstanceOf(ResourceException.class)
+                .hasMessageContaining("the manifest " + pushed.image())
+                .hasMessageContaining("refusing it");
+    }
+
+    @Test
+    void aTokenRegistryNeedsCredentialsAndTheyNeverAppearInMessages() throws IOException {
+        TestImages.Pushed pushed = TestImages.pushBusybox(registry, "private/app", "latest", BUSYBOX);
+        registry.requireToken("robot", "s3cret-p4ss");
+
+        assertThatThrownBy(() -> type.check(ResourceRequest.of(source("private/app"), null)))
+                .isInstanceOf(ResourceException.class)
+                .hasMessageContaining("refused anonymous access: set source.username and source.password");
+        Map<String, Object> wrong = Map.of("repository", registry.host() + "/private/app", "username", "robot",
+                "password", "wr0ng-p4ss");
+        assertThatThrownBy(() -> type.check(ResourceRequest.of(wrong, null)))
+                .isInstanceOf(ResourceException.class)
+                .hasMessageContaining("refused the credentials")
+                .hasMessageNotContaining("wr0ng-p4ss");
+
+        Map<String, Object> right = Map.of("repository", registry.host() + "/private/app", "username", "robot",
+                "password", "s3cret-p4ss");
+        assertThat(type.check(ResourceRequest.of(right, null)))
+                .containsExactly(new Version(Map.of("tag", "latest", "digest", pushed.index())));
+        Path dir = Files.createDirectories(work.resolve("private"));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        type.get(request(right, Map.of(), new Version(Map.of("tag", "latest", "digest", pushed.index())), log), dir);
+        assertThat(dir.resolve("rootfs/etc/motd")).hasContent("layer 2");
+        assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain("s3cret-p4ss");
+        assertThat(registry.requests()).contains("GET /token");
+    }
+
+    @Test
+    void aLayerEntryLeavingTheRootFileSystemIsAnErrorNamingTheLayer() throws IOException {
+        for (TestLayer evil : List.of(new TestLayer().file("../escaped", 0644, "out\n"),
+                new TestLayer().symlink("up", "../..").file("up/escaped", 0644, "out\n"))) {
+            String config = registry.blob("application/vnd.oci.image.config.v1+json", "{}".getBytes());
+            String layer = registry.blob(TestRegistry.GZIP_LAYER, evil.gzip());
+            String digest = registry.image("evil", null, TestRegistry.OCI_MANIFEST, config, List.of(layer));
+            String layerDigest = layer.replaceFirst(".*\"digest\":\"([^\"]+)\".*", "$1");
+            Path dir = Files.createDirectories(work.resolve("evil-" + layerDigest.substring(7, 15)).resolve("get"));
+
+            assertThatThrownBy(() -> type.get(request(source("evil"), Map.of(), new Version(Map.of("tag", "latest",
+                    "digest", digest)), new ByteArrayOutputStream()), dir))
+                    .isInstanceOf(ResourceException.class)
+                    .hasMessageContaining("cannot apply the layer " + layerDigest)
+                    .hasMessageContaining("escaped");
+            assertThat(dir.resolve("escaped")).doesNotExist();
+            assertThat(dir.getParent().resolve("escaped")).doesNotExist();
+        }
+    }
+
+    @Test
+    void zstdLayersAndSchema1ManifestsAreRefusedClearly() {
+        String config = registry.blob("application/vnd.oci.image.config.v1+json", "{}".getBytes());
+        String zstd = registry.image("zstd", "latest", TestRegistry.OCI_MANIFEST, config, List.of(
+                registry.blob("application/vnd.oci.image.layer.v1.tar+zstd", new byte[] {0x28, (byte) 0xb5})));
+        String schema1 = registry.manifest("old", "latest", "application/vnd.docker.distribution.manifest.v1+prettyjws",
+                "{\"schemaVersion\":1,\"fsLayers\":[]}");
+
+        assertThatThrownBy(() -> type.get(request(source("zstd"), Map.of(), new Version(Map.of("tag", "latest",
+                "digest", zstd)), new ByteArrayOutputStream()), Files.createDirectories(work.resolve("z"))))
+                .hasMessageContaining("compressed with zstd");
+        assertThatThrownBy(() -> type.get(request(source("old"), Map.of(), new Version(Map.of("tag", "latest",
+                "digest", schema1)), new ByteArrayOutputStream()), Files.createDirectories(work.resolve("o"))))
+                .hasMessageContaining("Docker schema 1 manifest, which is not supported");
+    }
+
+    @Test
+    void unsupportedKeysBadNamesAndPutAreRefusedNamingWhatIsWrong() {
+        assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("repository", "busybox", "tag_regex", "1.*"),
+                null))).hasMessageContaining("registry-image resource: source.tag_regex is not supported");
+        assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("tag", "1"), null)))
+                .hasMessageContaining("source.repository is required");
+        assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("repository", "busybox:1.36"), null)))
+                .hasMessageContaining("source.repository").hasMessageContaining("give the tag in 'tag'");
+        assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("repository", "busybox", "username", "me"),
+                null))).hasMessageContaining("source.password is needed too");
+        assertThatThrownBy(() -> type.get(ResourceRequest.of(source("busybox"), null), work))
+                .isInstanceOf(ResourceException.class);
+        assertThatThrownBy(() -> type.get(request(source("busybox"), Map.of("format", "tarball"), null,
+                new ByteArrayOutputStream()), work)).hasMessageContaining("params.format must be rootfs");
+        assertThatThrownBy(() -> type.put(ResourceRequest.of(source("busybox"), null), work))
+                .isInstanceOf(ResourceException.class)
+                .hasMessageContaining("put is not supported");
+    }
+
+    private static ResourceRequest request(Map<String, Object> source, Map<String, Object> params, Version version,
+            ByteArrayOutputStream log) {
+        return new ResourceRequest(source, params, version, Map.of(), log, () -> false);
+    }
+
+    private static int mode(Path path) throws IOException {
+        return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+
+    private boolean runningAsRoot() throws IOException {
+        return (Integer) Files.getAttribute(Files.createDirectories(work.resolve("probe")), "unix:uid") == 0;
+    }
+}
