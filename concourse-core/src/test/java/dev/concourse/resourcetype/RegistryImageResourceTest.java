@@ -1,5 +1,6 @@
 package dev.concourse.resourcetype;
 
+import dev.concourse.internal.runtime.tar.TestLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

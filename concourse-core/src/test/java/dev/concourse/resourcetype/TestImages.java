@@ -1,5 +1,6 @@
 package dev.concourse.resourcetype;
 
+import dev.concourse.internal.runtime.tar.TestLayer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

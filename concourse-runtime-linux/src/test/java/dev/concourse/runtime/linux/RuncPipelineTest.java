@@ -9,7 +9,7 @@ import dev.concourse.PipelineRef;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.SequencedEvent;
 import dev.concourse.resourcetype.TestImages;
-import dev.concourse.resourcetype.TestLayer;
+import dev.concourse.internal.runtime.tar.TestLayer;
 import dev.concourse.resourcetype.TestRegistry;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.storage.InMemoryStorage;

@@ -72,12 +72,10 @@ public final class RegistryClient {
 
     /** The digest the tag or digest {@code reference} points to, or empty if the repository has no such manifest. */
     public Optional<String> digestOf(String reference) {
-        URI uri = name.apiRoot().resolve(name.path() + "/manifests/" + reference);
-        try (Response response = send("HEAD", uri, Map.of("Accept", Manifest.ACCEPT))) {
-            if (response.status() == 404) {
+        try (Response response = manifestResponse("HEAD", reference)) {
+            if (response == null) {
                 return Optional.empty();
             }
-            expectOk(response, "the manifest " + reference);
             Optional<String> header = response.header("Docker-Content-Digest").filter(RegistryClient::isDigest);
             if (header.isPresent()) {
                 return header;
@@ -89,12 +87,10 @@ public final class RegistryClient {
 
     /** A manifest by tag or digest; one fetched by digest is checked against it. Empty if missing. */
     public Optional<Fetched> manifest(String reference) {
-        URI uri = name.apiRoot().resolve(name.path() + "/manifests/" + reference);
-        try (Response response = send("GET", uri, Map.of("Accept", Manifest.ACCEPT))) {
-            if (response.status() == 404) {
+        try (Response response = manifestResponse("GET", reference)) {
+            if (response == null) {
                 return Optional.empty();
             }
-            expectOk(response, "the manifest " + reference);
             byte[] body = response.readSmall(MAX_SMALL_BODY);
             String digest = "sha256:" + sha256(body);
             if (isDigest(reference) && !digest.equals(reference)) {
@@ -111,6 +107,18 @@ public final class RegistryClient {
         } catch (IOException e) {
             throw failed("read the manifest " + reference, e);
         }
+    }
+
+    /** The answer to a manifest request, or null if the registry has no such manifest. */
+    private Response manifestResponse(String method, String reference) {
+        Response response = send(method, name.apiRoot().resolve(name.path() + "/manifests/" + reference),
+                Map.of("Accept", Manifest.ACCEPT));
+        if (response.status() == 404) {
+            response.close();
+            return null;
+        }
+        expectOk(response, "the manifest " + reference);
+        return response;
     }
 
     /** A small blob (a configuration), checked against its digest. */

@@ -1,4 +1,4 @@
-package dev.concourse.resourcetype;
+package dev.concourse.internal.runtime.tar;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,11 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * An image layer written by the tests: a ustar archive of its own (independent of the engine's tar
- * code), gzip-compressed by {@link #gzip()}.
+ * An image layer written by the tests: a ustar archive of any entries (also ones no extraction
+ * should accept), gzip-compressed by {@link #gzip()}.
  */
 public final class TestLayer {
-    private static final int BLOCK = 512;
+    private static final int BLOCK = TarWriter.BLOCK;
     private final ByteArrayOutputStream tar = new ByteArrayOutputStream();
 
     public TestLayer directory(String name, int mode) {
@@ -66,39 +66,10 @@ public final class TestLayer {
         if (name.length() >= 100 || link.length() >= 100) {
             throw new IllegalArgumentException("names of test layers must fit ustar: " + name);
         }
-        byte[] header = new byte[BLOCK];
-        put(header, 0, name);
-        octal(header, 100, 8, mode);
-        octal(header, 108, 8, uid);
-        octal(header, 116, 8, gid);
-        octal(header, 124, 12, content.length);
-        octal(header, 136, 12, 1_700_000_000L);
-        header[156] = (byte) type;
-        put(header, 157, link);
-        put(header, 257, "ustar");
-        header[263] = '0';
-        header[264] = '0';
-        for (int i = 148; i < 156; i++) {
-            header[i] = ' ';
-        }
-        long sum = 0;
-        for (byte b : header) {
-            sum += b & 0xff;
-        }
-        octal(header, 148, 7, sum);
+        byte[] header = TarWriter.encodeHeader(name, type, mode, content.length, 1_700_000_000L, link, uid, gid);
         tar.writeBytes(header);
         tar.writeBytes(content);
         tar.writeBytes(new byte[(BLOCK - content.length % BLOCK) % BLOCK]);
         return this;
-    }
-
-    private static void put(byte[] header, int offset, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(bytes, 0, header, offset, bytes.length);
-    }
-
-    private static void octal(byte[] header, int offset, int length, long value) {
-        String digits = String.format("%0" + (length - 1) + "o", value);
-        put(header, offset, digits);
     }
 }
