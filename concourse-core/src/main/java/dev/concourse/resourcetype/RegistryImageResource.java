@@ -53,7 +53,9 @@ import java.util.Map;
  * {@code params.format: rootfs} (the default) {@code rootfs/} (the layers applied in order,
  * whiteouts included, owners kept when the engine runs as root) and {@code metadata.json}
  * ({@code env}, {@code user}, {@code entrypoint}, {@code cmd}). {@code params.skip_download: true}
- * writes only the three files; {@code params.platform} overrides the source's. Every manifest and
+ * writes only the three files; {@code format: oci} writes {@code image.tar} (as {@code docker save}
+ * does) instead of {@code rootfs/} and {@code metadata.json}; both write {@code labels.json}.
+ * {@code params.platform} overrides the source's. Every manifest and
  * blob is checked against its sha256 digest. A put is refused: pushing needs the container type.
  *
  * <p>Thread-safe.
@@ -69,7 +71,7 @@ public final class RegistryImageResource implements ResourceType {
 
     private final HttpClient http;
 
-    /** A type with an HTTP client of its own (no proxy, 30 s to connect). */
+    /** A type with an HTTP client of its own (the JVM's default proxy selector, 30 s to connect). */
     public RegistryImageResource() {
         this(RegistryClient.newHttpClient());
     }
@@ -110,9 +112,9 @@ public final class RegistryImageResource implements ResourceType {
         Source source = Source.of(request.source());
         Fields params = Fields.params(NAME, request.params());
         String format = params.string("format", "rootfs");
-        if (!format.equals("rootfs")) {
-            throw params.invalid("format", format.equals("oci") || format.equals("oci-layout")
-                    ? "'" + format + "' is not supported by this registry-image; use rootfs (the default)"
+        if (!format.equals("rootfs") && !format.equals("oci")) {
+            throw params.invalid("format", format.equals("oci-layout")
+                    ? "'oci-layout' is not supported by the built-in registry-image; use rootfs (the default) or oci"
                     : "must be rootfs, oci or oci-layout, not '" + format + "'");
         }
         Platform platform = params.has("platform") ? platform(params) : source.platform();
@@ -136,9 +138,17 @@ public final class RegistryImageResource implements ResourceType {
                 request.logLine("fetching " + source.name() + "@" + digest + " for " + platform);
                 ImagePull pull = new ImagePull(client, source.name(), request::logLine, request::isCancelled);
                 Manifest.Image image = pull.image(digest, platform);
-                ImageConfig config = pull.config(image);
-                pull.unpack(image, directory.resolve("rootfs"), directory.resolve(".registry-image-layer"));
-                Files.writeString(directory.resolve("metadata.json"), config.metadataJson(), StandardCharsets.UTF_8);
+                byte[] blob = pull.configBlob(image);
+                ImageConfig config = pull.config(image, blob);
+                if (format.equals("oci")) {
+                    pull.saveArchive(image, blob, source.repository() + ":" + tag, directory.resolve("image.tar"),
+                            directory.resolve(".registry-image-blobs"));
+                } else {
+                    pull.unpack(image, directory.resolve("rootfs"), directory.resolve(".registry-image-layer"));
+                    Files.writeString(directory.resolve("metadata.json"), config.metadataJson(),
+                            StandardCharsets.UTF_8);
+                }
+                Files.writeString(directory.resolve("labels.json"), config.labelsJson(), StandardCharsets.UTF_8);
             }
             return new ResourceResult(version, List.of(new MetadataField("repository", source.repository()),
                     new MetadataField("tag", tag)));

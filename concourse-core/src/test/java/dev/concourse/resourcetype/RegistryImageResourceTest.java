@@ -1,5 +1,6 @@
 package dev.concourse.resourcetype;
 
+import dev.concourse.internal.runtime.tar.Tar;
 import dev.concourse.internal.runtime.tar.TestLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -103,6 +104,7 @@ class RegistryImageResourceTest {
         assertThat(uid).isEqualTo(runningAsRoot() ? 1000 : (Integer) Files.getAttribute(dir, "unix:uid"));
         assertThat(dir.resolve("metadata.json")).content().contains("\"GREETING=hello from the registry\"")
                 .contains("\"user\":\"\"").contains("\"cmd\":[\"sh\"]");
+        assertThat(dir.resolve("labels.json")).hasContent("{\"org.opencontainers.image.title\":\"busybox\"}");
         assertThat(dir.resolve("tag")).hasContent("latest");
         assertThat(dir.resolve("digest")).hasContent(pushed.index());
         assertThat(dir.resolve("repository")).hasContent(registry.host() + "/busybox");
@@ -147,6 +149,35 @@ class RegistryImageResourceTest {
         assertThat(dir.resolve("rootfs/hello")).hasContent("plain tar");
         assertThat(dir.resolve("metadata.json")).content().contains("\"env\":[\"A=b\"]")
                 .contains("\"user\":\"1000:1000\"");
+    }
+
+    @Test
+    void formatOciWritesTheImageAsDockerSaveDoes() throws IOException {
+        TestImages.Pushed pushed = TestImages.pushBusybox(registry, "busybox", "latest", BUSYBOX);
+        Path dir = Files.createDirectories(work.resolve("oci"));
+
+        type.get(request(source("busybox"), Map.of("format", "oci"), new Version(Map.of("tag", "latest", "digest",
+                pushed.index())), new ByteArrayOutputStream()), dir);
+
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("tag", "digest",
+                    "repository", "image.tar", "labels.json");
+        }
+        Path saved = work.resolve("saved");
+        try (var in = Files.newInputStream(dir.resolve("image.tar"))) {
+            Tar.extract(in, saved);
+        }
+        String first = pushed.layers().get(0).substring(7) + ".tar.gz";
+        String second = pushed.layers().get(1).substring(7) + ".tar.gz";
+        assertThat(saved.resolve("manifest.json")).content().startsWith("[{\"Config\":\"sha256:")
+                .contains("\"RepoTags\":[\"" + registry.host() + "/busybox:latest\"]")
+                .contains("\"Layers\":[\"" + first + "\",\"" + second + "\"]");
+        assertThat(TestRegistry.digest(Files.readAllBytes(saved.resolve(first)))).isEqualTo(pushed.layers().get(0));
+        try (var names = Files.list(saved)) {
+            Path config = names.filter(p -> p.getFileName().toString().startsWith("sha256:")).findFirst().orElseThrow();
+            assertThat(TestRegistry.digest(Files.readAllBytes(config))).isEqualTo(config.getFileName().toString());
+            assertThat(config).content().contains("GREETING=hello from the registry");
+        }
     }
 
     @Test
@@ -267,6 +298,8 @@ class RegistryImageResourceTest {
                 null))).hasMessageContaining("source.password is needed too");
         assertThatThrownBy(() -> type.get(ResourceRequest.of(source("busybox"), null), work))
                 .isInstanceOf(ResourceException.class);
+        assertThatThrownBy(() -> type.get(request(source("busybox"), Map.of("format", "oci-layout"), null,
+                new ByteArrayOutputStream()), work)).hasMessageContaining("params.format 'oci-layout' is not supported");
         assertThatThrownBy(() -> type.get(request(source("busybox"), Map.of("format", "tarball"), null,
                 new ByteArrayOutputStream()), work)).hasMessageContaining("params.format must be rootfs");
         assertThatThrownBy(() -> type.put(ResourceRequest.of(source("busybox"), null), work))

@@ -80,7 +80,8 @@ public final class TestImages {
 
     private static byte[] config(String arch, String greeting) {
         return ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/usr/local/sbin:"
-                + "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"" + greeting + "\"],\"User\":\"\",\"Cmd\":[\"sh\"]},"
+                + "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"" + greeting + "\"],\"User\":\"\",\"Cmd\":[\"sh\"],"
+                + "\"Labels\":{\"org.opencontainers.image.title\":\"busybox\"}},"
                 + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -3,14 +3,20 @@ package dev.concourse.internal.resourcetype.registry;
 import dev.concourse.internal.runtime.tar.Tar;
 import dev.concourse.spi.runtime.RuntimeOperationException;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Makes an image's root file system: resolves an index to the platform's image, fetches the
@@ -18,6 +24,8 @@ import java.util.zip.GZIPInputStream;
  * the layers in order, whiteouts included, with their owners when running as root.
  */
 public final class ImagePull {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private final RegistryClient client;
     private final ImageName name;
     private final Consumer<String> log;
@@ -52,13 +60,61 @@ public final class ImagePull {
         return (Manifest.Image) manifest;
     }
 
-    /** The image's configuration: what {@code metadata.json} holds. */
-    public ImageConfig config(Manifest.Image image) {
+    /** The image's configuration blob, checked against its digest. */
+    public byte[] configBlob(Manifest.Image image) {
+        return client.smallBlob(image.config());
+    }
+
+    /** What {@code metadata.json} and {@code labels.json} hold of a {@linkplain #configBlob configuration}. */
+    public ImageConfig config(Manifest.Image image, byte[] blob) {
         try {
-            return ImageConfig.parse(client.smallBlob(image.config()));
+            return ImageConfig.parse(blob);
         } catch (IllegalArgumentException e) {
             throw new RegistryException("cannot read the configuration " + image.config().digest() + " of " + name
                     + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the image as {@code docker save} does, to {@code imageTar}: {@code manifest.json}
+     * naming it {@code repoTag}, the configuration as {@code sha256:<hex>} and the layers as
+     * fetched ({@code <hex>.tar.gz}), each checked against its digest first; {@code scratch} is a
+     * directory for the blobs while the archive is written, removed afterwards.
+     */
+    public void saveArchive(Manifest.Image image, byte[] config, String repoTag, Path imageTar, Path scratch)
+            throws IOException {
+        Files.createDirectories(scratch);
+        try {
+            Map<String, Path> files = new LinkedHashMap<>();
+            String configName = image.config().digest();
+            files.put(configName, Files.write(scratch.resolve("config"), config));
+            List<String> layerNames = new ArrayList<>();
+            List<Descriptor> all = image.layers();
+            for (int i = 0; i < all.size(); i++) {
+                Descriptor layer = all.get(i);
+                log.accept("layer " + (i + 1) + "/" + all.size() + " " + layer.digest());
+                String layerName = layer.digest().substring("sha256:".length()) + ".tar.gz";
+                Path file = scratch.resolve(layerName);
+                client.blob(layer, file, cancelled);
+                files.put(layerName, file);
+                layerNames.add(layerName);
+            }
+            var manifest = JSON.createArrayNode().addObject();
+            manifest.put("Config", configName);
+            manifest.putArray("RepoTags").add(repoTag);
+            layerNames.forEach(manifest.putArray("Layers")::add);
+            files.put("manifest.json", Files.writeString(scratch.resolve("manifest.json"),
+                    JSON.writeValueAsString(List.of(manifest))));
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(imageTar), 256 * 1024)) {
+                Tar.writeFiles(files, out);
+            }
+        } finally {
+            try (var list = Files.list(scratch)) {
+                for (Path file : list.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(scratch);
         }
     }
 

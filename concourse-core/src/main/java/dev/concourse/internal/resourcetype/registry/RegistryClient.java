@@ -3,6 +3,7 @@ package dev.concourse.internal.resourcetype.registry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -59,10 +60,17 @@ public final class RegistryClient {
         this.password = password;
     }
 
-    /** A client that follows no redirects itself (see {@link #blob}) and gives up connecting after 30 s. */
+    /**
+     * A client that follows no redirects itself (see {@link #blob}), gives up connecting after
+     * 30 s and uses the JVM's default proxy selector ({@code https.proxyHost}...).
+     */
     public static HttpClient newHttpClient() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (ProxySelector.getDefault() != null) {
+            builder.proxy(ProxySelector.getDefault());
+        }
+        return builder.build();
     }
 
     /** Whether {@code digest} is one this client can check: {@code sha256:} and 64 lower-case hex digits. */

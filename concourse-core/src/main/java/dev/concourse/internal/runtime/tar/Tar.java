@@ -106,6 +106,21 @@ public final class Tar {
     }
 
     /**
+     * Writes the files of this machine as an archive of plain files: each {@code name} (in the
+     * map's order) with the content of its path, mode {@code 0644}, owner 0 and time 0, as
+     * {@code docker save} archives are written. {@code out} is flushed, not closed.
+     */
+    public static void writeFiles(Map<String, Path> files, OutputStream out) throws IOException {
+        TarWriter writer = new TarWriter(out);
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            try (InputStream content = Files.newInputStream(file.getValue())) {
+                writer.file(file.getKey(), 0644, Files.size(file.getValue()), 0, 0, 0, content);
+            }
+        }
+        writer.finish();
+    }
+
+    /**
      * The layers of a container image, applied in order into {@code target} (created if missing),
      * as an image's root file system is made: whiteouts ({@code .wh.name}, {@code .wh..wh..opq})
      * delete what earlier layers wrote, an entry replaces whatever is in its way, and with
