@@ -91,6 +91,7 @@ class RegistryImageResourceTest {
         assertThat(rootfs.resolve("bin/busybox")).hasBinaryContent(BUSYBOX);
         assertThat(Files.readSymbolicLink(rootfs.resolve("bin/sh"))).isEqualTo(Path.of("busybox"));
         assertThat(Files.isSameFile(rootfs.resolve("bin/busybox"), rootfs.resolve("bin/busybox-hardlink"))).isTrue();
+        assertThat(Files.readSymbolicLink(rootfs.resolve("bin/sh-hardlink"))).isEqualTo(Path.of("busybox"));
         assertThat(rootfs.resolve("etc/removed-later")).doesNotExist();
         assertThat(rootfs.resolve("etc/motd")).hasContent("layer 2");
         assertThat(rootfs.resolve("etc/passwd")).exists();

@@ -38,7 +38,7 @@ public final class TestImages {
         for (String applet : APPLETS) {
             layer.symlink("bin/" + applet, "busybox");
         }
-        return layer.directory("etc", 0755)
+        return layer.hardLink("bin/sh-hardlink", "bin/sh").directory("etc", 0755)
                 .file("etc/passwd", 0644, "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n")
                 .file("etc/group", 0644, "root:x:0:\nuser:x:1000:\n")
                 .file("etc/removed-later", 0644, "layer 1\n")

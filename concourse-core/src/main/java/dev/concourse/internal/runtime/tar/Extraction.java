@@ -234,6 +234,15 @@ final class Extraction {
     private void hardLink(Path destination, TarEntry entry) throws IOException {
         String linked = safeRelativeName(entry.linkName());
         Path source = root.resolve(linked);
+        if (layers && !linked.isEmpty() && Files.isSymbolicLink(source)) {
+            // Image layers may hard-link a symbolic link; a copy of the link means the same.
+            prepareParent(source, entry);
+            prepareParent(destination, entry);
+            removeExisting(destination, entry);
+            Files.createSymbolicLink(destination, Files.readSymbolicLink(source));
+            applyOwner(destination, entry);
+            return;
+        }
         if (linked.isEmpty() || !Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
             throw new TarFormatException("hard link " + entry.name() + " points to " + entry.linkName()
                     + ", which is not a file extracted before it");
