@@ -7,6 +7,7 @@ import dev.concourse.internal.resourcetype.registry.Manifest;
 import dev.concourse.internal.resourcetype.registry.Platform;
 import dev.concourse.internal.resourcetype.registry.RegistryClient;
 import dev.concourse.internal.resourcetype.registry.RegistryException;
+import dev.concourse.internal.resourcetype.registry.SemverTags;
 import dev.concourse.resource.MetadataField;
 import dev.concourse.resource.ResourceException;
 import dev.concourse.resource.ResourceResult;
@@ -38,18 +39,20 @@ import java.util.Map;
  * {@code repository} (required): {@code busybox} (Docker Hub's {@code library/busybox}),
  * {@code team/app} (Docker Hub), {@code registry.example.com:5000/team/app}; loopback registries
  * ({@code localhost}, {@code 127.0.0.1}) are spoken to over plain HTTP, others over HTTPS unless
- * {@code insecure: true}. {@code tag} (default {@code latest}). {@code username} and
+ * {@code insecure: true}. {@code tag}: the tag to check; without it, the semver tags are
+ * checked ({@code variant}, {@code pre_releases}, {@code pre_release_prefixes} as in the Go
+ * resource). {@code username} and
  * {@code password}: basic credentials, for the registry or its token service. {@code platform}:
  * {@code {os, architecture}} of the image to take from an index (default {@code linux} and this
  * JVM's architecture; {@code arm64/v8} names a variant). The other keys of the Go resource
- * (semver and regex tag discovery, ECR, ACR, mirrors, content trust, CA certificates, label and
- * annotation metadata) are refused with a message naming the key.
+ * ({@code tag_regex}, {@code semver_constraint}, ECR, ACR, mirrors, content trust, CA
+ * certificates, label and annotation metadata) are refused with a message naming the key.
  *
  * <h2>check, get, put</h2>
- * A check finds the digest the tag points to, {@code {tag, digest}} (an index's digest for a
- * multi-platform image); from a version whose digest the tag no longer points to, it returns that
- * version first if the registry still has it, as the Go resource does. A tag the repository does
- * not have finds nothing. A get writes {@code tag}, {@code digest} and {@code repository}, and with
+ * A check of a {@code tag} finds the digest the tag points to, {@code {tag, digest}} (an index's
+ * digest for a multi-platform image); from a version whose digest the tag no longer points to, it
+ * returns that version first if the registry still has it, as the Go resource does. A tag the
+ * repository does not have finds nothing. Without {@code tag}, see {@code SemverTags}. A get writes {@code tag}, {@code digest} and {@code repository}, and with
  * {@code params.format: rootfs} (the default) {@code rootfs/} (the layers applied in order,
  * whiteouts included, owners kept when the engine runs as root) and {@code metadata.json}
  * ({@code env}, {@code user}, {@code entrypoint}, {@code cmd}). {@code params.skip_download: true}
@@ -63,8 +66,8 @@ import java.util.Map;
 public final class RegistryImageResource implements ResourceType {
     /** The name pipelines use: {@code registry-image}. */
     public static final String NAME = "registry-image";
-    private static final List<String> UNSUPPORTED_SOURCE = List.of("tag_regex", "created_at_sort", "variant",
-            "semver_constraint", "pre_releases", "pre_release_prefixes", "aws_access_key_id", "aws_secret_access_key",
+    private static final List<String> UNSUPPORTED_SOURCE = List.of("tag_regex", "created_at_sort",
+            "semver_constraint", "aws_access_key_id", "aws_secret_access_key",
             "aws_session_token", "aws_region", "aws_role_arn", "aws_role_arns", "aws_account_id",
             "aws_ecr_registry_id", "azure_acr", "azure_client_id", "azure_tenant_id", "azure_environment",
             "registry_mirror", "content_trust", "ca_certs", "label_regex", "annotation_regex");
@@ -90,10 +93,18 @@ public final class RegistryImageResource implements ResourceType {
     public List<Version> check(ResourceRequest request) {
         Source source = Source.of(request.source());
         RegistryClient client = source.client(http);
+        Version from = request.version();
         try {
+            if (source.tag() == null) {
+                SemverTags.Found cursor = from != null && from.fields().get("tag") != null
+                        && from.fields().get("digest") != null
+                        ? new SemverTags.Found(from.fields().get("tag"), from.fields().get("digest")) : null;
+                return new SemverTags(source.variant(), source.preReleases(), source.preReleasePrefixes())
+                        .check(client, cursor).stream()
+                        .map(f -> new Version(Map.of("tag", f.tag(), "digest", f.digest()))).toList();
+            }
             var current = client.digestOf(source.tag());
             List<Version> versions = new ArrayList<>();
-            Version from = request.version();
             if (from != null && current.isPresent() && from.fields().get("digest") instanceof String old
                     && !old.equals(current.get()) && RegistryClient.isDigest(old)
                     && client.digestOf(old).isPresent()) {
@@ -102,8 +113,8 @@ public final class RegistryImageResource implements ResourceType {
             current.ifPresent(digest -> versions.add(new Version(Map.of("tag", source.tag(), "digest", digest))));
             return versions;
         } catch (RegistryException e) {
-            throw new ResourceException(NAME + " resource: check of " + source.name() + ":" + source.tag()
-                    + " failed: " + e.getMessage(), e);
+            throw new ResourceException(NAME + " resource: check of " + source.name()
+                    + (source.tag() == null ? "" : ":" + source.tag()) + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -122,15 +133,19 @@ public final class RegistryImageResource implements ResourceType {
         Version version = request.version();
         try {
             if (version == null) {
-                String digest = client.digestOf(source.tag()).orElseThrow(() -> new RegistryException(source.name()
-                        + " has no tag '" + source.tag() + "'"));
-                version = new Version(Map.of("tag", source.tag(), "digest", digest));
+                List<Version> found = check(request);
+                if (found.isEmpty()) {
+                    throw new RegistryException(source.name() + (source.tag() == null ? " has no semver tags and no"
+                            + " 'latest'" : " has no tag '" + source.tag() + "'"));
+                }
+                version = found.getLast();
             }
             if (!(version.fields().get("digest") instanceof String digest) || !RegistryClient.isDigest(digest)) {
                 throw new ResourceException(NAME + " resource: the version " + version.fields() + " has no"
                         + " sha256 'digest'");
             }
-            String tag = version.fields().get("tag") instanceof String t ? t : source.tag();
+            String tag = version.fields().get("tag") instanceof String t ? t
+                    : source.tag() == null ? "latest" : source.tag();
             Files.writeString(directory.resolve("tag"), tag, StandardCharsets.UTF_8);
             Files.writeString(directory.resolve("digest"), digest, StandardCharsets.UTF_8);
             Files.writeString(directory.resolve("repository"), source.repository(), StandardCharsets.UTF_8);
@@ -178,14 +193,15 @@ public final class RegistryImageResource implements ResourceType {
         return Platform.of(platform.get("os"), platform.get("architecture"));
     }
 
+    /** A source; {@code tag} is null when not given (a check of semver tags). */
     private record Source(String repository, ImageName name, String tag, String username, String password,
-            Platform platform) {
+            Platform platform, String variant, boolean preReleases, List<String> preReleasePrefixes) {
 
         static Source of(Map<String, Object> values) {
             Fields fields = Fields.source(NAME, values);
             for (String key : UNSUPPORTED_SOURCE) {
                 if (fields.has(key)) {
-                    throw fields.invalid(key, "is not supported by the built-in registry-image (it checks one tag);"
+                    throw fields.invalid(key, "is not supported by the built-in registry-image;"
                             + " remove it, or add a resource_types entry named registry-image with the container"
                             + " type (concourse/registry-image-resource) on a runtime with containers");
                 }
@@ -202,8 +218,8 @@ public final class RegistryImageResource implements ResourceType {
                 throw fields.invalid("repository", e.getMessage());
             }
             Object rawTag = values.get("tag");
-            String tag = rawTag instanceof Number n ? n.toString() : fields.string("tag", "latest");
-            if (!tag.matches("[\\w][\\w.-]{0,127}")) {
+            String tag = rawTag instanceof Number n ? n.toString() : fields.string("tag", null);
+            if (tag != null && !tag.matches("[\\w][\\w.-]{0,127}")) {
                 throw fields.invalid("tag", "'" + tag + "' is not a tag (letters, digits, _ . -, at most 128)");
             }
             String username = fields.string("username", null);
@@ -212,7 +228,13 @@ public final class RegistryImageResource implements ResourceType {
                 throw fields.invalid(username == null ? "username" : "password", "is needed too: give both"
                         + " username and password, or neither");
             }
-            return new Source(repository, name, tag, username, password, RegistryImageResource.platform(fields));
+            List<String> prefixes = fields.stringList("pre_release_prefixes");
+            boolean preReleases = fields.bool("pre_releases");
+            if (!prefixes.isEmpty() && !preReleases) {
+                throw fields.invalid("pre_release_prefixes", "needs pre_releases: true");
+            }
+            return new Source(repository, name, tag, username, password, RegistryImageResource.platform(fields),
+                    fields.string("variant", ""), preReleases, prefixes);
         }
 
         RegistryClient client(HttpClient http) {
@@ -221,7 +243,7 @@ public final class RegistryImageResource implements ResourceType {
 
         @Override
         public String toString() {
-            return "Source[" + name + ":" + tag + "]"; // never the password
+            return "Source[" + name + (tag == null ? "" : ":" + tag) + "]"; // never the password
         }
     }
 }

@@ -58,12 +58,13 @@ class RegistryImageResourceTest {
                 "newer bytes\n".getBytes(StandardCharsets.UTF_8));
         Version from = new Version(Map.of("tag", "latest", "digest", old.index()));
 
-        List<Version> versions = type.check(ResourceRequest.of(source("busybox"), from));
+        Map<String, Object> latest = Map.of("repository", registry.host() + "/busybox", "tag", "latest");
+
+        List<Version> versions = type.check(ResourceRequest.of(latest, from));
 
         assertThat(moved.index()).isNotEqualTo(old.index());
         assertThat(versions).containsExactly(from, new Version(Map.of("tag", "latest", "digest", moved.index())));
-        assertThat(type.check(ResourceRequest.of(source("busybox"), versions.getLast())))
-                .containsExactly(versions.getLast());
+        assertThat(type.check(ResourceRequest.of(latest, versions.getLast()))).containsExactly(versions.getLast());
     }
 
     @Test
@@ -72,7 +73,49 @@ class RegistryImageResourceTest {
 
         assertThat(type.check(ResourceRequest.of(Map.of("repository", registry.host() + "/busybox", "tag", "9.99"),
                 null))).isEmpty();
-        assertThat(type.check(ResourceRequest.of(source("nothing-here"), null))).isEmpty();
+        assertThat(type.check(ResourceRequest.of(Map.of("repository", registry.host() + "/nothing-here", "tag",
+                "latest"), null))).isEmpty();
+        assertThatThrownBy(() -> type.check(ResourceRequest.of(source("nothing-here"), null)))
+                .isInstanceOf(ResourceException.class)
+                .hasMessageContaining("/nothing-here does not exist");
+    }
+
+    @Test
+    void withoutATagACheckFindsTheSemverTagsOnePerDigestThenLatestAsTheGoResourceDoes() {
+        String a = TestImages.pushBusybox(registry, "app", "1.0.0", bytes("a")).index();
+        String b = TestImages.pushBusybox(registry, "app", "1.1.0", bytes("b")).index();
+        String alpine = TestImages.pushBusybox(registry, "app", "1.1.0-alpine", bytes("c")).index();
+        String rc = TestImages.pushBusybox(registry, "app", "2.0.0-rc.1", bytes("d")).index();
+        String edge = TestImages.pushBusybox(registry, "app", "latest", bytes("e")).index();
+        for (String alias : List.of("1.0", "1", "v0.9")) {
+            registry.tag("app", alias, a);
+        }
+        registry.tag("app", "1.1.0-rc.2", b);
+        registry.tag("app", "not-a-version", b);
+        Map<String, Object> source = source("app");
+
+        assertThat(type.check(ResourceRequest.of(source, null))).containsExactly(version("1.0.0", a),
+                version("1.1.0", b), version("latest", edge));
+        Map<String, Object> withPreReleases = Map.of("repository", registry.host() + "/app", "pre_releases", true);
+        assertThat(type.check(ResourceRequest.of(withPreReleases, null))).containsExactly(version("1.0.0", a),
+                version("1.1.0", b), version("2.0.0-rc.1", rc), version("latest", edge));
+        Map<String, Object> variant = Map.of("repository", registry.host() + "/app", "variant", "alpine");
+        assertThat(type.check(ResourceRequest.of(variant, null))).containsExactly(version("1.1.0-alpine", alpine));
+
+        registry.tag("app", "latest", b);
+        int before = registry.requests().size();
+        assertThat(type.check(ResourceRequest.of(source, version("1.1.0", b)))).containsExactly(version("1.1.0", b));
+        assertThat(registry.requests().subList(before, registry.requests().size()))
+                .as("older tags than the version checked from are not looked up")
+                .noneMatch(r -> r.contains("/manifests/1.0"));
+    }
+
+    private static Version version(String tag, String digest) {
+        return new Version(Map.of("tag", tag, "digest", digest));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -291,6 +334,9 @@ class RegistryImageResourceTest {
     void unsupportedKeysBadNamesAndPutAreRefusedNamingWhatIsWrong() {
         assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("repository", "busybox", "tag_regex", "1.*"),
                 null))).hasMessageContaining("registry-image resource: source.tag_regex is not supported");
+        assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("repository", "busybox",
+                "pre_release_prefixes", List.of("build")), null)))
+                .hasMessageContaining("source.pre_release_prefixes needs pre_releases: true");
         assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("tag", "1"), null)))
                 .hasMessageContaining("source.repository is required");
         assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("repository", "busybox:1.36"), null)))

@@ -36,6 +36,9 @@ public final class TestRegistry implements AutoCloseable {
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     public static final String GZIP_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
     private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
+    private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
+    /** Tags per page of {@code tags/list}, small so that clients must follow the {@code Link} header. */
+    private static final int TAGS_PAGE = 3;
     private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/(sha256:[0-9a-f]{64})");
 
     private final HttpServer server;
@@ -123,6 +126,11 @@ public final class TestRegistry implements AutoCloseable {
         return digest;
     }
 
+    /** Points {@code tag} of {@code repository} at the manifest {@code digest} stored before. */
+    public void tag(String repository, String tag, String digest) {
+        manifests.put(repository + ":" + tag, manifests.get(repository + "@" + digest));
+    }
+
     public static String digest(byte[] content) {
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
@@ -158,7 +166,10 @@ public final class TestRegistry implements AutoCloseable {
             }
             Matcher manifest = MANIFEST.matcher(path);
             Matcher blob = BLOB.matcher(path);
-            if (manifest.matches()) {
+            Matcher tags = TAGS.matcher(path);
+            if (tags.matches()) {
+                tags(exchange, tags.group(1));
+            } else if (manifest.matches()) {
                 String reference = manifest.group(2);
                 Stored stored = manifests.get(manifest.group(1) + (reference.startsWith("sha256:") ? "@" : ":")
                         + reference);
@@ -183,6 +194,26 @@ public final class TestRegistry implements AutoCloseable {
                 send(exchange, 404, "application/json", error("NAME_UNKNOWN", "no such path"), null);
             }
         }
+    }
+
+    private void tags(HttpExchange exchange, String repository) throws IOException {
+        List<String> all = manifests.keySet().stream().filter(k -> k.startsWith(repository + ":"))
+                .map(k -> k.substring(repository.length() + 1)).sorted().toList();
+        if (all.isEmpty()) {
+            send(exchange, 404, "application/json", error("NAME_UNKNOWN", "repository name not known"), null);
+            return;
+        }
+        String query = exchange.getRequestURI().getQuery();
+        String last = query != null && query.startsWith("last=") ? query.substring(5) : null;
+        List<String> rest = last == null ? all : all.stream().filter(t -> t.compareTo(last) > 0).toList();
+        List<String> page = rest.subList(0, Math.min(TAGS_PAGE, rest.size()));
+        if (rest.size() > page.size()) {
+            exchange.getResponseHeaders().add("Link", "</v2/" + repository + "/tags/list?last=" + page.getLast()
+                    + ">; rel=\"next\"");
+        }
+        String body = "{\"name\":\"" + repository + "\",\"tags\":[" + String.join(",", page.stream()
+                .map(t -> "\"" + t + "\"").toList()) + "]}";
+        send(exchange, 200, "application/json", body.getBytes(StandardCharsets.UTF_8), null);
     }
 
     private void token(HttpExchange exchange) throws IOException {

@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -41,6 +43,7 @@ public final class RegistryClient {
     private static final int MAX_REDIRECTS = 5;
     private static final int MAX_SMALL_BODY = 16 * 1024 * 1024;
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("([A-Za-z_]+)\\s*=\\s*(?:\"([^\"]*)\"|([^,\\s]*))");
 
     private final HttpClient http;
@@ -115,6 +118,33 @@ public final class RegistryClient {
         } catch (IOException e) {
             throw failed("read the manifest " + reference, e);
         }
+    }
+
+    /** Every tag of the repository, following the registry's pages ({@code Link: <...>; rel="next"}). */
+    public List<String> tags() {
+        List<String> tags = new ArrayList<>();
+        URI uri = name.apiRoot().resolve(name.path() + "/tags/list");
+        for (int page = 0; uri != null; page++) {
+            if (page == 10_000) {
+                throw new RegistryException("the tags of " + name + " do not end after 10000 pages");
+            }
+            try (Response response = send("GET", uri, Map.of("Accept", "application/json"))) {
+                if (response.status() == 404) {
+                    throw new RegistryException(name + " does not exist (the registry has no tags list for it)");
+                }
+                expectOk(response, "the list of tags");
+                JsonNode list = JsonMapper.builder().build().readTree(response.readSmall(MAX_SMALL_BODY));
+                for (JsonNode tag : list.path("tags")) {
+                    tags.add(tag.asString());
+                }
+                URI current = uri;
+                uri = response.header("Link").map(LINK_NEXT::matcher).filter(Matcher::find)
+                        .map(m -> current.resolve(m.group(1))).orElse(null);
+            } catch (IOException | JacksonException e) {
+                throw failed("list the tags", e);
+            }
+        }
+        return tags;
     }
 
     /** The answer to a manifest request, or null if the registry has no such manifest. */
