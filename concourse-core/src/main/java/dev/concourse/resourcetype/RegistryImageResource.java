@@ -5,6 +5,7 @@ import dev.concourse.internal.resourcetype.registry.ImageName;
 import dev.concourse.internal.resourcetype.registry.ImagePull;
 import dev.concourse.internal.resourcetype.registry.Manifest;
 import dev.concourse.internal.resourcetype.registry.Platform;
+import dev.concourse.internal.resourcetype.registry.RegexTags;
 import dev.concourse.internal.resourcetype.registry.RegistryClient;
 import dev.concourse.internal.resourcetype.registry.RegistryException;
 import dev.concourse.internal.resourcetype.registry.SemverTags;
@@ -22,6 +23,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The {@code registry-image} resource type in Java: images from a registry speaking the OCI
@@ -41,11 +44,12 @@ import java.util.Map;
  * ({@code localhost}, {@code 127.0.0.1}) are spoken to over plain HTTP, others over HTTPS unless
  * {@code insecure: true}. {@code tag}: the tag to check; without it, the semver tags are
  * checked ({@code variant}, {@code pre_releases}, {@code pre_release_prefixes} as in the Go
- * resource). {@code username} and
+ * resource), or with {@code tag_regex} the matching tags ({@code created_at_sort} orders them by
+ * their images' creation). {@code username} and
  * {@code password}: basic credentials, for the registry or its token service. {@code platform}:
  * {@code {os, architecture}} of the image to take from an index (default {@code linux} and this
  * JVM's architecture; {@code arm64/v8} names a variant). The other keys of the Go resource
- * ({@code tag_regex}, {@code semver_constraint}, ECR, ACR, mirrors, content trust, CA
+ * ({@code semver_constraint}, ECR, ACR, mirrors, content trust, CA
  * certificates, label and annotation metadata) are refused with a message naming the key.
  *
  * <h2>check, get, put</h2>
@@ -66,8 +70,8 @@ import java.util.Map;
 public final class RegistryImageResource implements ResourceType {
     /** The name pipelines use: {@code registry-image}. */
     public static final String NAME = "registry-image";
-    private static final List<String> UNSUPPORTED_SOURCE = List.of("tag_regex", "created_at_sort",
-            "semver_constraint", "aws_access_key_id", "aws_secret_access_key",
+    private static final List<String> UNSUPPORTED_SOURCE = List.of("semver_constraint", "aws_access_key_id",
+            "aws_secret_access_key",
             "aws_session_token", "aws_region", "aws_role_arn", "aws_role_arns", "aws_account_id",
             "aws_ecr_registry_id", "azure_acr", "azure_client_id", "azure_tenant_id", "azure_environment",
             "registry_mirror", "content_trust", "ca_certs", "label_regex", "annotation_regex");
@@ -95,6 +99,12 @@ public final class RegistryImageResource implements ResourceType {
         RegistryClient client = source.client(http);
         Version from = request.version();
         try {
+            if (source.tag() == null && source.tagRegex() != null) {
+                ImagePull images = new ImagePull(client, source.name(), request::logLine, request::isCancelled);
+                return new RegexTags(source.tagRegex(), source.createdAtSort())
+                        .check(client, images, source.platform()).stream()
+                        .map(f -> new Version(Map.of("tag", f.tag(), "digest", f.digest()))).toList();
+            }
             if (source.tag() == null) {
                 SemverTags.Found cursor = from != null && from.fields().get("tag") != null
                         && from.fields().get("digest") != null
@@ -195,7 +205,8 @@ public final class RegistryImageResource implements ResourceType {
 
     /** A source; {@code tag} is null when not given (a check of semver tags). */
     private record Source(String repository, ImageName name, String tag, String username, String password,
-            Platform platform, String variant, boolean preReleases, List<String> preReleasePrefixes) {
+            Platform platform, String variant, boolean preReleases, List<String> preReleasePrefixes,
+            Pattern tagRegex, boolean createdAtSort) {
 
         static Source of(Map<String, Object> values) {
             Fields fields = Fields.source(NAME, values);
@@ -233,8 +244,17 @@ public final class RegistryImageResource implements ResourceType {
             if (!prefixes.isEmpty() && !preReleases) {
                 throw fields.invalid("pre_release_prefixes", "needs pre_releases: true");
             }
+            Pattern tagRegex = null;
+            String regex = fields.string("tag_regex", null);
+            if (regex != null) {
+                try {
+                    tagRegex = Pattern.compile(regex);
+                } catch (PatternSyntaxException e) {
+                    throw fields.invalid("tag_regex", "is not a regular expression: " + e.getDescription());
+                }
+            }
             return new Source(repository, name, tag, username, password, RegistryImageResource.platform(fields),
-                    fields.string("variant", ""), preReleases, prefixes);
+                    fields.string("variant", ""), preReleases, prefixes, tagRegex, fields.bool("created_at_sort"));
         }
 
         RegistryClient client(HttpClient http) {

@@ -110,6 +110,25 @@ class RegistryImageResourceTest {
                 .noneMatch(r -> r.contains("/manifests/1.0"));
     }
 
+    @Test
+    void withTagRegexACheckFindsTheMatchingTagsInListOrderOrByCreation() {
+        String older = registry.image("re", "build-2", TestRegistry.DOCKER_MANIFEST, registry.blob(
+                "application/vnd.docker.container.image.v1+json", bytes("{\"created\":\"2024-05-01T10:00:00Z\"}")),
+                List.of());
+        String newer = registry.image("re", "build-10", TestRegistry.DOCKER_MANIFEST, registry.blob(
+                "application/vnd.docker.container.image.v1+json",
+                bytes("{\"created\":\"2024-06-01T10:00:00.123456789Z\"}")), List.of());
+        registry.tag("re", "release", newer);
+        Map<String, Object> regex = Map.of("repository", registry.host() + "/re", "tag_regex", "^build-[0-9]+$");
+
+        assertThat(type.check(ResourceRequest.of(regex, null))).containsExactly(version("build-10", newer),
+                version("build-2", older));
+        Map<String, Object> byCreation = Map.of("repository", registry.host() + "/re", "tag_regex", "build",
+                "created_at_sort", true);
+        assertThat(type.check(ResourceRequest.of(byCreation, null))).containsExactly(version("build-2", older),
+                version("build-10", newer));
+    }
+
     private static Version version(String tag, String digest) {
         return new Version(Map.of("tag", tag, "digest", digest));
     }
@@ -332,8 +351,10 @@ class RegistryImageResourceTest {
 
     @Test
     void unsupportedKeysBadNamesAndPutAreRefusedNamingWhatIsWrong() {
-        assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("repository", "busybox", "tag_regex", "1.*"),
-                null))).hasMessageContaining("registry-image resource: source.tag_regex is not supported");
+        assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("repository", "busybox", "semver_constraint",
+                "~1.2"), null))).hasMessageContaining("registry-image resource: source.semver_constraint is not supported");
+        assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("repository", "busybox", "tag_regex", "1.(*"),
+                null))).hasMessageContaining("source.tag_regex is not a regular expression");
         assertThatThrownBy(() -> type.check(ResourceRequest.of(Map.of("repository", "busybox",
                 "pre_release_prefixes", List.of("build")), null)))
                 .hasMessageContaining("source.pre_release_prefixes needs pre_releases: true");
