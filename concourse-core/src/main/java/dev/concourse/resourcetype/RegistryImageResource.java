@@ -3,6 +3,7 @@ package dev.concourse.resourcetype;
 import dev.concourse.internal.resourcetype.registry.ImageConfig;
 import dev.concourse.internal.resourcetype.registry.ImageName;
 import dev.concourse.internal.resourcetype.registry.ImagePull;
+import dev.concourse.internal.resourcetype.registry.ImagePush;
 import dev.concourse.internal.resourcetype.registry.Manifest;
 import dev.concourse.internal.resourcetype.registry.Platform;
 import dev.concourse.internal.resourcetype.registry.RegexTags;
@@ -63,7 +64,9 @@ import java.util.regex.PatternSyntaxException;
  * writes only the three files; {@code format: oci} writes {@code image.tar} (as {@code docker save}
  * does) instead of {@code rootfs/} and {@code metadata.json}; both write {@code labels.json}.
  * {@code params.platform} overrides the source's. Every manifest and
- * blob is checked against its sha256 digest. A put is refused: pushing needs the container type.
+ * blob is checked against its sha256 digest. A put pushes {@code params.image}, an archive as
+ * {@code docker save} writes it, to {@code source.tag} (default {@code latest}) and the tags in
+ * the file {@code params.additional_tags}, as a Docker schema 2 manifest.
  *
  * <p>Thread-safe.
  */
@@ -187,10 +190,50 @@ public final class RegistryImageResource implements ResourceType {
 
     @Override
     public ResourceResult put(ResourceRequest request, Path directory) {
-        throw new ResourceException(NAME + " resource: put is not supported by the built-in registry-image, which"
-                + " only pulls; to push, add a resource_types entry named registry-image with the container type"
-                + " (type: registry-image, source: {repository: concourse/registry-image-resource}) run by a runtime"
-                + " with containers");
+        Source source = Source.of(request.source());
+        Fields params = Fields.params(NAME, request.params());
+        for (String key : List.of("version", "bump_aliases", "tag_prefix")) {
+            if (params.has(key)) {
+                throw params.invalid(key, "is not supported by the built-in registry-image, which pushes to"
+                        + " source.tag and additional_tags; use the container type for semver tags");
+            }
+        }
+        String image = params.string("image", null);
+        if (image == null) {
+            throw params.invalid("image", "is required: the path of an image archive (docker save format, as"
+                    + " oci-build-task writes image/image.tar)");
+        }
+        Path archive = Fields.inside(directory, image, NAME, "params.image");
+        if (!Files.isRegularFile(archive)) {
+            throw params.invalid("image", "'" + image + "' is not a file in the put's directory");
+        }
+        List<String> tags = new ArrayList<>();
+        tags.add(source.tag() == null ? "latest" : source.tag());
+        String additional = params.string("additional_tags", null);
+        try {
+            if (additional != null) {
+                Path file = Fields.inside(directory, additional, NAME, "params.additional_tags");
+                for (String tag : Files.readString(file, StandardCharsets.UTF_8).trim().split("\\s+")) {
+                    if (!tag.isEmpty() && !tags.contains(tag)) {
+                        tags.add(tag);
+                    }
+                }
+            }
+            for (String tag : tags) {
+                if (!tag.matches("[\\w][\\w.-]{0,127}")) {
+                    throw params.invalid("additional_tags", "'" + tag + "' is not a tag");
+                }
+            }
+            String digest = new ImagePush(source.client(http), source.name(), request::logLine, request::isCancelled)
+                    .push(archive, tags, Files.createTempDirectory("registry-image-push"));
+            return new ResourceResult(new Version(Map.of("tag", tags.getFirst(), "digest", digest)), List.of(
+                    new MetadataField("repository", source.repository()), new MetadataField("tag", tags.getFirst())));
+        } catch (RegistryException e) {
+            throw new ResourceException(NAME + " resource: put to " + source.name() + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ResourceException(NAME + " resource: cannot push " + image + " to " + source.name() + ": " + e,
+                    e);
+        }
     }
 
     private static Platform platform(Fields fields) {

@@ -244,6 +244,45 @@ class RegistryImageResourceTest {
     }
 
     @Test
+    void putPushesAnArchiveUploadingOnlyMissingBlobsAndAGetOfItGivesTheImageBack() throws IOException {
+        Path put = Files.createDirectories(work.resolve("put/built"));
+        TestImages.writeArchive(put.resolve("image.tar"), "pushed");
+        Files.writeString(put.resolve("tags"), "1.0 stable\n");
+        Map<String, Object> target = Map.of("repository", registry.host() + "/pushed", "tag", "dev");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        ResourceResult pushed = type.put(request(target, Map.of("image", "built/image.tar", "additional_tags",
+                "built/tags"), null, log), work.resolve("put"));
+
+        String digest = pushed.version().fields().get("digest");
+        assertThat(pushed.version()).isEqualTo(new Version(Map.of("tag", "dev", "digest", digest)));
+        assertThat(type.check(ResourceRequest.of(target, pushed.version()))).containsExactly(pushed.version());
+        assertThat(type.check(ResourceRequest.of(Map.of("repository", registry.host() + "/pushed", "tag", "stable"),
+                null))).containsExactly(new Version(Map.of("tag", "stable", "digest", digest)));
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("uploading " + TestRegistry.digest(bytes(
+                "{\"config\":{\"Env\":[\"PUSHED=yes\"]},\"rootfs\":{\"type\":\"layers\"}}")))
+                .contains("pushing " + registry.host() + "/pushed:1.0");
+        Path got = Files.createDirectories(work.resolve("got"));
+        type.get(request(target, Map.of(), pushed.version(), new ByteArrayOutputStream()), got);
+        assertThat(got.resolve("rootfs/hello")).hasContent("pushed");
+        assertThat(got.resolve("metadata.json")).content().contains("PUSHED=yes");
+
+        // the archive a get with format: oci writes goes back as it came: every blob is there already
+        TestImages.Pushed busybox = TestImages.pushBusybox(registry, "busybox", "latest", BUSYBOX);
+        Path oci = Files.createDirectories(work.resolve("oci/image"));
+        type.get(request(source("busybox"), Map.of("format", "oci"), new Version(Map.of("tag", "latest", "digest",
+                busybox.index())), new ByteArrayOutputStream()), oci);
+        ByteArrayOutputStream copyLog = new ByteArrayOutputStream();
+        type.put(request(Map.of("repository", registry.host() + "/copy"), Map.of("image", "image/image.tar"), null,
+                copyLog), work.resolve("oci"));
+        assertThat(copyLog.toString(StandardCharsets.UTF_8)).doesNotContain("uploading")
+                .contains("blob " + busybox.layers().getFirst() + " is there already");
+        Path copied = Files.createDirectories(work.resolve("copied"));
+        type.get(request(source("copy"), Map.of(), null, new ByteArrayOutputStream()), copied);
+        assertThat(copied.resolve("rootfs/etc/motd")).hasContent("layer 2");
+    }
+
+    @Test
     void skipDownloadWritesOnlyTheVersionFiles() throws IOException {
         TestImages.Pushed pushed = TestImages.pushBusybox(registry, "busybox", "latest", BUSYBOX);
         Path dir = Files.createDirectories(work.resolve("skip"));
@@ -372,7 +411,11 @@ class RegistryImageResourceTest {
                 new ByteArrayOutputStream()), work)).hasMessageContaining("params.format must be rootfs");
         assertThatThrownBy(() -> type.put(ResourceRequest.of(source("busybox"), null), work))
                 .isInstanceOf(ResourceException.class)
-                .hasMessageContaining("put is not supported");
+                .hasMessageContaining("params.image is required");
+        assertThatThrownBy(() -> type.put(request(source("busybox"), Map.of("image", "../image.tar"), null,
+                new ByteArrayOutputStream()), work)).hasMessageContaining("outside the resource's directory");
+        assertThatThrownBy(() -> type.put(request(source("busybox"), Map.of("image", "x.tar", "bump_aliases", true),
+                null, new ByteArrayOutputStream()), work)).hasMessageContaining("params.bump_aliases is not supported");
     }
 
     private static ResourceRequest request(Map<String, Object> source, Map<String, Object> params, Version version,

@@ -1,7 +1,12 @@
 package dev.concourse.resourcetype;
 
+import dev.concourse.internal.runtime.tar.Tar;
 import dev.concourse.internal.runtime.tar.TestLayer;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +81,34 @@ public final class TestImages {
             layers.add(descriptor.replaceFirst(".*\"digest\":\"([^\"]+)\".*", "$1"));
         }
         return new Pushed(index, image, List.copyOf(layers), "linux/" + other);
+    }
+
+    /**
+     * Writes an image archive as {@code docker save} does, of one uncompressed layer holding
+     * {@code hello} (with {@code greeting}) and a configuration with {@code PUSHED=yes}.
+     */
+    public static void writeArchive(Path archive, String greeting) throws IOException {
+        Path files = Files.createTempDirectory("test-archive");
+        try {
+            Files.write(files.resolve("layer.tar"), new TestLayer().file("hello", 0644, greeting + "\n").tar());
+            Files.writeString(files.resolve("config.json"),
+                    "{\"config\":{\"Env\":[\"PUSHED=yes\"]},\"rootfs\":{\"type\":\"layers\"}}");
+            Files.writeString(files.resolve("manifest.json"),
+                    "[{\"Config\":\"config.json\",\"RepoTags\":[\"app:dev\"],\"Layers\":[\"layer.tar\"]}]");
+            Map<String, Path> members = new LinkedHashMap<>();
+            for (String name : List.of("manifest.json", "config.json", "layer.tar")) {
+                members.put(name, files.resolve(name));
+            }
+            Files.createDirectories(archive.getParent());
+            try (OutputStream out = Files.newOutputStream(archive)) {
+                Tar.writeFiles(members, out);
+            }
+        } finally {
+            for (String name : List.of("manifest.json", "config.json", "layer.tar")) {
+                Files.deleteIfExists(files.resolve(name));
+            }
+            Files.delete(files);
+        }
     }
 
     private static byte[] config(String arch, String greeting) {

@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * {@code GET} of blobs, served through a redirect to {@code /storage/} as registries backed by
  * object storage do) and, when {@link #requireToken}, Docker Hub's token flow: {@code /v2/}
  * requests without a valid bearer token get {@code 401} with a {@code WWW-Authenticate: Bearer}
- * challenge naming the {@code /token} endpoint, which takes basic credentials.
+ * challenge naming the {@code /token} endpoint, which takes basic credentials. Pushes: monolithic
+ * blob uploads ({@code POST} then {@code PUT ...?digest=}, the digest checked) and manifests put
+ * under a tag.
  */
 public final class TestRegistry implements AutoCloseable {
     public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -37,6 +39,7 @@ public final class TestRegistry implements AutoCloseable {
     public static final String GZIP_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
     private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
     private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
+    private static final Pattern UPLOAD = Pattern.compile("/v2/(.+)/blobs/uploads/(.*)");
     /** Tags per page of {@code tags/list}, small so that clients must follow the {@code Link} header. */
     private static final int TAGS_PAGE = 3;
     private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/(sha256:[0-9a-f]{64})");
@@ -167,7 +170,18 @@ public final class TestRegistry implements AutoCloseable {
             Matcher manifest = MANIFEST.matcher(path);
             Matcher blob = BLOB.matcher(path);
             Matcher tags = TAGS.matcher(path);
-            if (tags.matches()) {
+            Matcher upload = UPLOAD.matcher(path);
+            String method = exchange.getRequestMethod();
+            if (upload.matches()) {
+                upload(exchange, upload.group(1));
+            } else if (manifest.matches() && method.equals("PUT")) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String digest = manifest(manifest.group(1), manifest.group(2),
+                        exchange.getRequestHeaders().getFirst("Content-Type"), new String(body, StandardCharsets.UTF_8));
+                send(exchange, 201, "text/plain", new byte[0], digest);
+            } else if (blob.matches() && method.equals("HEAD")) {
+                send(exchange, blobs.containsKey(blob.group(2)) ? 200 : 404, "application/octet-stream", null, null);
+            } else if (tags.matches()) {
                 tags(exchange, tags.group(1));
             } else if (manifest.matches()) {
                 String reference = manifest.group(2);
@@ -194,6 +208,23 @@ public final class TestRegistry implements AutoCloseable {
                 send(exchange, 404, "application/json", error("NAME_UNKNOWN", "no such path"), null);
             }
         }
+    }
+
+    private void upload(HttpExchange exchange, String repository) throws IOException {
+        if (exchange.getRequestMethod().equals("POST")) {
+            exchange.getResponseHeaders().add("Location", "/v2/" + repository + "/blobs/uploads/" + UUID.randomUUID());
+            send(exchange, 202, "text/plain", new byte[0], null);
+            return;
+        }
+        String query = exchange.getRequestURI().getQuery();
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String digest = query == null ? "" : query.replaceFirst(".*digest=([^&]+).*", "$1");
+        if (!digest(body).equals(digest)) {
+            send(exchange, 400, "application/json", error("DIGEST_INVALID", "digest does not match"), null);
+            return;
+        }
+        blobs.put(digest, body);
+        send(exchange, 201, "text/plain", new byte[0], digest);
     }
 
     private void tags(HttpExchange exchange, String repository) throws IOException {

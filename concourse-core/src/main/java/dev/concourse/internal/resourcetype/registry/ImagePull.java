@@ -109,12 +109,7 @@ public final class ImagePull {
                 Tar.writeFiles(files, out);
             }
         } finally {
-            try (var list = Files.list(scratch)) {
-                for (Path file : list.toList()) {
-                    Files.delete(file);
-                }
-            }
-            Files.delete(scratch);
+            ImagePush.deleteTree(scratch);
         }
     }
 

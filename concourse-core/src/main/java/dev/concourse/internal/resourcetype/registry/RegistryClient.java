@@ -147,6 +147,45 @@ public final class RegistryClient {
         return tags;
     }
 
+    /** Whether the repository has the blob {@code digest} already. */
+    public boolean hasBlob(String digest) {
+        try (Response response = send("HEAD", name.apiRoot().resolve(name.path() + "/blobs/" + digest), Map.of())) {
+            if (response.status() == 404) {
+                return false;
+            }
+            expectOk(response, "the blob " + digest);
+            return true;
+        }
+    }
+
+    /** Uploads {@code file} as the blob {@code digest} in one request (a monolithic upload). */
+    public void uploadBlob(String digest, Path file) {
+        URI start = name.apiRoot().resolve(name.path() + "/blobs/uploads/");
+        URI location;
+        try (Response response = send("POST", start, Map.of())) {
+            expectOk(response, "the start of an upload");
+            location = start.resolve(response.header("Location").orElseThrow(() -> new RegistryException(name
+                    + " started an upload without a Location")));
+        }
+        URI put = URI.create(location + (location.getQuery() == null ? "?" : "&") + "digest="
+                + URLEncoder.encode(digest, StandardCharsets.UTF_8));
+        try (Response response = send("PUT", put, Map.of("Content-Type", "application/octet-stream"),
+                HttpRequest.BodyPublishers.ofFile(file))) {
+            expectOk(response, "the upload of " + digest);
+        } catch (IOException e) {
+            throw failed("upload the blob " + digest, e);
+        }
+    }
+
+    /** Stores {@code manifest} under {@code tag} and returns its digest. */
+    public String putManifest(String tag, String mediaType, byte[] manifest) {
+        try (Response response = send("PUT", name.apiRoot().resolve(name.path() + "/manifests/" + tag),
+                Map.of("Content-Type", mediaType), HttpRequest.BodyPublishers.ofByteArray(manifest))) {
+            expectOk(response, "the manifest for tag " + tag);
+            return "sha256:" + sha256(manifest);
+        }
+    }
+
     /** The answer to a manifest request, or null if the registry has no such manifest. */
     private Response manifestResponse(String method, String reference) {
         Response response = send(method, name.apiRoot().resolve(name.path() + "/manifests/" + reference),
@@ -236,14 +275,18 @@ public final class RegistryClient {
 
     /** Sends a request with the authorization got so far, and on a 401 gets one and sends it again. */
     private Response send(String method, URI uri, Map<String, String> headers) {
-        Response response = exchange(method, uri, headers, authorization);
+        return send(method, uri, headers, HttpRequest.BodyPublishers.noBody());
+    }
+
+    private Response send(String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body) {
+        Response response = exchange(method, uri, headers, authorization, body);
         if (response.status() != 401) {
             return response;
         }
         String challenge = response.header("WWW-Authenticate").orElse("");
         response.close();
         authorization = authenticate(challenge);
-        response = exchange(method, uri, headers, authorization);
+        response = exchange(method, uri, headers, authorization, body);
         if (response.status() == 401) {
             response.close();
             throw new RegistryException(username == null
@@ -315,8 +358,12 @@ public final class RegistryClient {
     }
 
     private Response exchange(String method, URI uri, Map<String, String> headers, String auth) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .method(method, HttpRequest.BodyPublishers.noBody());
+        return exchange(method, uri, headers, auth, HttpRequest.BodyPublishers.noBody());
+    }
+
+    private Response exchange(String method, URI uri, Map<String, String> headers, String auth,
+            HttpRequest.BodyPublisher body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).method(method, body);
         headers.forEach(request::header);
         if (auth != null) {
             request.header("Authorization", auth);
@@ -364,7 +411,7 @@ public final class RegistryClient {
         return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
