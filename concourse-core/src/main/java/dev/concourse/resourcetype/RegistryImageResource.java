@@ -46,27 +46,31 @@ import java.util.regex.PatternSyntaxException;
  * {@code insecure: true}. {@code tag}: the tag to check; without it, the semver tags are
  * checked ({@code variant}, {@code pre_releases}, {@code pre_release_prefixes} as in the Go
  * resource), or with {@code tag_regex} the matching tags ({@code created_at_sort} orders them by
- * their images' creation). {@code username} and
- * {@code password}: basic credentials, for the registry or its token service. {@code platform}:
- * {@code {os, architecture}} of the image to take from an index (default {@code linux} and this
- * JVM's architecture; {@code arm64/v8} names a variant). The other keys of the Go resource
- * ({@code semver_constraint}, ECR, ACR, mirrors, content trust, CA
- * certificates, label and annotation metadata) are refused with a message naming the key.
+ * their images' creation). {@code username} and {@code password}: basic credentials, for the
+ * registry or its token service. {@code platform}: {@code {os, architecture}} of the image to take
+ * from an index (default {@code linux} and this JVM's architecture; {@code arm64/v8} names a
+ * variant). The other keys of the Go resource ({@code semver_constraint}, ECR, ACR, mirrors,
+ * content trust, CA certificates, label and annotation metadata) are refused with a message
+ * naming the key.
  *
  * <h2>check, get, put</h2>
  * A check of a {@code tag} finds the digest the tag points to, {@code {tag, digest}} (an index's
  * digest for a multi-platform image); from a version whose digest the tag no longer points to, it
  * returns that version first if the registry still has it, as the Go resource does. A tag the
- * repository does not have finds nothing. Without {@code tag}, see {@code SemverTags}. A get writes {@code tag}, {@code digest} and {@code repository}, and with
- * {@code params.format: rootfs} (the default) {@code rootfs/} (the layers applied in order,
+ * repository does not have finds nothing. Without {@code tag}, see {@code SemverTags} and
+ * {@code RegexTags}.
+ *
+ * <p>A get writes {@code tag}, {@code digest}, {@code repository} and {@code labels.json}, and
+ * with {@code params.format: rootfs} (the default) {@code rootfs/} (the layers applied in order,
  * whiteouts included, owners kept when the engine runs as root) and {@code metadata.json}
- * ({@code env}, {@code user}, {@code entrypoint}, {@code cmd}). {@code params.skip_download: true}
- * writes only the three files; {@code format: oci} writes {@code image.tar} (as {@code docker save}
- * does) instead of {@code rootfs/} and {@code metadata.json}; both write {@code labels.json}.
- * {@code params.platform} overrides the source's. Every manifest and
- * blob is checked against its sha256 digest. A put pushes {@code params.image}, an archive as
- * {@code docker save} writes it, to {@code source.tag} (default {@code latest}) and the tags in
- * the file {@code params.additional_tags}, as a Docker schema 2 manifest.
+ * ({@code env}, {@code user}, {@code entrypoint}, {@code cmd}); with {@code format: oci},
+ * {@code image.tar} as {@code docker save} writes it. {@code params.skip_download: true} writes
+ * only the first three; {@code params.platform} overrides the source's. Every manifest and blob
+ * is checked against its sha256 digest.
+ *
+ * <p>A put pushes {@code params.image}, an archive as {@code docker save} writes it, to
+ * {@code source.tag} (default {@code latest}) and the tags in the file
+ * {@code params.additional_tags}, as a Docker schema 2 manifest.
  *
  * <p>Thread-safe.
  */
