@@ -199,7 +199,7 @@ public final class PipelineEngine implements AutoCloseable {
         /**
          * Registers a native resource type under its {@link ResourceType#name() name}, for the
          * {@code type:} of resources and the innermost {@code type:} of {@code resource_types}.
-         * The engine starts with {@code mock}, {@code time} and {@code local-image}
+         * The engine starts with {@code mock}, {@code time}, {@code local-image} and {@code registry-image}
          * ({@code dev.concourse.resourcetype}); a type registered here replaces a built-in of the
          * same name, and a later registration of a name an earlier one.
          */

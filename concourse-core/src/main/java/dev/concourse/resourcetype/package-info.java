@@ -1,7 +1,8 @@
 /**
  * The native resource types the engine ships: {@link dev.concourse.resourcetype.MockResource}
- * ({@code mock}), {@link dev.concourse.resourcetype.TimeResource} ({@code time}) and
- * {@link dev.concourse.resourcetype.LocalImageResource} ({@code local-image}), implementations of
+ * ({@code mock}), {@link dev.concourse.resourcetype.TimeResource} ({@code time}),
+ * {@link dev.concourse.resourcetype.LocalImageResource} ({@code local-image}) and
+ * {@link dev.concourse.resourcetype.RegistryImageResource} ({@code registry-image}), implementations of
  * {@link dev.concourse.spi.resource.ResourceType} that run inside the engine's JVM.
  *
  * <p>They live apart from {@code dev.concourse.resource} (the data every resource deals in:

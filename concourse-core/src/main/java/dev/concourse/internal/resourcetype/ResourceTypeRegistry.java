@@ -3,6 +3,7 @@ package dev.concourse.internal.resourcetype;
 import dev.concourse.internal.config.Frozen;
 import dev.concourse.resourcetype.LocalImageResource;
 import dev.concourse.resourcetype.MockResource;
+import dev.concourse.resourcetype.RegistryImageResource;
 import dev.concourse.resourcetype.TimeResource;
 import dev.concourse.spi.resource.ResourceType;
 import dev.concourse.spi.runtime.ContainerImage;
@@ -39,12 +40,16 @@ public final class ResourceTypeRegistry {
     public ResourceTypeRegistry() {
     }
 
-    /** A registry with the built-in types: {@code mock}, {@code time} (on {@code clock}) and {@code local-image}. */
+    /**
+     * A registry with the built-in types: {@code mock}, {@code time} (on {@code clock}),
+     * {@code local-image} and {@code registry-image}.
+     */
     public static ResourceTypeRegistry withBuiltIns(InstantSource clock) {
         ResourceTypeRegistry registry = new ResourceTypeRegistry();
         registry.register(new MockResource());
         registry.register(new TimeResource(clock));
         registry.register(new LocalImageResource());
+        registry.register(new RegistryImageResource());
         return registry;
     }
 

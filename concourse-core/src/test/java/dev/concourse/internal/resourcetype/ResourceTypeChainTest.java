@@ -107,7 +107,7 @@ class ResourceTypeChainTest {
 
         assertThat(ResourceTypeChain.resolve("time", List.of(), registry).isBase()).isTrue();
         assertThatThrownBy(() -> ResourceTypeChain.resolve("git", List.of(), registry))
-                .hasMessageContaining("base types: local-image, mock, time; the pipeline's resource_types: none");
+                .hasMessageContaining("base types: local-image, mock, registry-image, time; the pipeline's resource_types: none");
     }
 
     private static ResourceTypeConfig type(String name, String type, Map<String, Object> source) {

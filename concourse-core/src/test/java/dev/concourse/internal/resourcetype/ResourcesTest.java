@@ -310,7 +310,9 @@ class ResourcesTest {
     @Test
     void theRegistryHasTheBuiltInsAndLetsTheEngineReplaceThem() {
         ResourceTypeRegistry registry = ResourceTypeRegistry.withBuiltIns(Clock.systemUTC());
-        assertThat(registry.names()).containsExactly("local-image", "mock", "time");
+        assertThat(registry.names()).containsExactly("local-image", "mock", "registry-image", "time");
+        assertThat(registry.find("registry-image")).hasValueSatisfying(t -> assertThat(t)
+                .isInstanceOf(ResolvedType.Native.class));
 
         RecordingType own = new RecordingType() {
             @Override
@@ -319,11 +321,16 @@ class ResourcesTest {
             }
         };
         registry.register(own).setDefaults("mock", Map.of("initial_version", "x"))
-                .registerImage("git", ContainerImage.rootfs("raw:///opt/types/git/rootfs"), true);
+                .registerImage("git", ContainerImage.rootfs("raw:///opt/types/git/rootfs"), true)
+                .registerImage("registry-image", ContainerImage.rootfs("raw:///opt/types/registry-image/rootfs"),
+                        false);
 
         assertThat(registry.find("mock")).hasValue(new ResolvedType.Native(own, Map.of("initial_version", "x")));
         assertThat(registry.find("git")).hasValue(new ResolvedType.Container("git",
                 ContainerImage.rootfs("raw:///opt/types/git/rootfs"), true, Map.of()));
+        assertThat(registry.find("registry-image")).as("a container type of the name replaces the built-in")
+                .hasValue(new ResolvedType.Container("registry-image",
+                        ContainerImage.rootfs("raw:///opt/types/registry-image/rootfs"), false, Map.of()));
         assertThat(registry.find("nope")).isEmpty();
     }
 

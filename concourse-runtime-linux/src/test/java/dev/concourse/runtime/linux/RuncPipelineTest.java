@@ -8,6 +8,9 @@ import dev.concourse.PipelineEngine;
 import dev.concourse.PipelineRef;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.SequencedEvent;
+import dev.concourse.resourcetype.TestImages;
+import dev.concourse.internal.runtime.tar.TestLayer;
+import dev.concourse.resourcetype.TestRegistry;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.storage.InMemoryStorage;
 import dev.concourse.vars.StaticVariables;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A pipeline on the engine with the runc runtime: a custom resource type (its image from
  * {@code local-image}) whose check, in and out scripts run in containers, tasks with a
  * {@code rootfs_uri} image passing artifacts (through copy-on-write input volumes), a task cache kept
- * between builds, and a task killed by its memory limit.
+ * between builds, a task killed by its memory limit, and task images pulled from a loopback registry
+ * by the built-in {@code registry-image} (or by a pipeline's own type of that name).
  */
 @ExtendWith(LeftoverCleanup.class)
 class RuncPipelineTest {
@@ -193,6 +197,73 @@ class RuncPipelineTest {
             assertThat(dirs.map(d -> d.getFileName().toString()).toList())
                     .containsExactlyInAnyOrderElementsOf(runtime.workers().getFirst().volumes().stream()
                             .map(Volume::handle).toList());
+        }
+    }
+
+    @Test
+    void taskImagesComeFromARegistryThroughTheBuiltInRegistryImageAndAPipelinesOwnTypeOfThatNameWins()
+            throws Exception {
+        try (TestRegistry registry = new TestRegistry()) {
+            byte[] busybox = Files.readAllBytes(Prerequisites.BUSYBOX);
+            TestImages.pushBusybox(registry, "busybox", "latest", busybox);
+            // a container type whose image (busybox and scripts) comes from the built-in registry-image
+            String scripts = registry.blob(TestRegistry.GZIP_LAYER, new TestLayer()
+                    .directory("opt", 0755).directory("opt/resource", 0755)
+                    .file("opt/resource/check", 0755, "#!/bin/sh\ncat >/dev/null\necho '[{\"digest\":\"d1\"}]'\n")
+                    .file("opt/resource/in", 0755, """
+                            #!/bin/sh
+                            cat >/dev/null
+                            mkdir -p "$1/rootfs/bin" "$1/rootfs/tmp"
+                            cp /bin/busybox "$1/rootfs/bin/busybox"
+                            ln -s busybox "$1/rootfs/bin/sh"
+                            ln -s busybox "$1/rootfs/bin/echo"
+                            echo '{"env":["MADE_BY=the pipeline type"],"user":""}' > "$1/metadata.json"
+                            echo '{"version":{"digest":"d1"}}'
+                            """).gzip());
+            String config = registry.blob("application/vnd.oci.image.config.v1+json", "{}".getBytes());
+            registry.image("own-type", "latest", TestRegistry.OCI_MANIFEST, config, List.of(
+                    registry.blob(TestRegistry.GZIP_LAYER, TestImages.baseLayer(busybox).gzip()), scripts));
+            String task = """
+                      - task: %s
+                        config:
+                          platform: linux
+                          image_resource: {type: registry-image, source: {repository: %s}}
+                          run:
+                            path: sh
+                            args: [-c, "%s"]
+                    """;
+            engine.pipelines().set(CI, "jobs:\n- name: pulled\n  plan:\n" + task.formatted("hello",
+                    registry.host() + "/busybox", "echo $GREETING; id -u; stat -c '%u:%g %a' /home/user/owned /tmp;"
+                            + " cat /etc/motd /var/old/fresh; ls /etc /var/old; readlink /bin/sh"), StaticVariables.empty());
+
+            Build build = engine.builds().await(engine.jobs().trigger(CI.job("pulled")).id(), Duration.ofSeconds(120));
+            String log = log(build.id());
+
+            assertThat(build.status()).as("log:\n%s", log).isEqualTo(BuildStatus.SUCCEEDED);
+            assertThat(log).contains("hello from the registry\n0\n1000:1000 640\n0:0 1777\nlayer 2\nlayer 2\n")
+                    .doesNotContain("removed-later").doesNotContain("stale").contains("busybox\n");
+            // unprivileged: the image's files belong to the container's user namespace range on the host
+            try (var images = Files.list(runtime.baseDirectory().resolve("images"))) {
+                Path owned = images.map(i -> i.resolve("rootfs/home/user/owned")).filter(Files::exists).findFirst()
+                        .orElseThrow();
+                assertThat(Files.getAttribute(owned, "unix:uid")).isEqualTo(101000);
+            }
+
+            engine.pipelines().set(CI, """
+                    resource_types:
+                    - name: registry-image
+                      type: registry-image
+                      source: {repository: %s/own-type}
+                    jobs:
+                    - name: pulled
+                      plan:
+                    """.formatted(registry.host()) + task.formatted("own", registry.host() + "/busybox",
+                    "echo made by $MADE_BY"), StaticVariables.empty());
+
+            Build own = engine.builds().await(engine.jobs().trigger(CI.job("pulled")).id(), Duration.ofSeconds(120));
+            String ownLog = log(own.id());
+            assertThat(own.status()).as("log:\n%s", ownLog).isEqualTo(BuildStatus.SUCCEEDED);
+            assertThat(ownLog).contains("made by the pipeline type");
         }
     }
 

@@ -12,30 +12,71 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One run of {@link Tar#extract}: every path is checked against the (real) target first. */
+/**
+ * One run of {@link Tar#extract}, or the layers of one image ({@link Tar.ImageLayers}): every path
+ * is checked against the (real) target first.
+ */
 final class Extraction {
     private static final Logger LOG = LoggerFactory.getLogger(Extraction.class);
+    private static final String WHITEOUT = ".wh.";
+    private static final String OPAQUE = ".wh..wh..opq";
 
     private final Path root;
-    private final List<DeferredDirectory> directories = new ArrayList<>();
+    private final boolean layers;
+    private final boolean owners;
+    private final Map<Path, DeferredDirectory> directories = new HashMap<>();
     private final byte[] buffer = new byte[64 * 1024];
+    /** The current layer's entries (relative names), which its opaque whiteouts keep. */
+    private final Set<String> written = new HashSet<>();
 
     Extraction(Path realTarget) {
+        this(realTarget, false, false);
+    }
+
+    /**
+     * @param layers image layer semantics: whiteouts ({@code .wh.name}, {@code .wh..wh..opq}) delete
+     *               what earlier layers wrote, and any entry replaces what is in its way
+     * @param owners restore owners and groups (needs root)
+     */
+    Extraction(Path realTarget, boolean layers, boolean owners) {
         this.root = realTarget;
+        this.layers = layers;
+        this.owners = owners;
     }
 
     void run(TarReader reader) throws IOException {
+        extract(reader);
+        finish();
+        reader.drain();
+    }
+
+    /** Extracts the entries of one archive; directory modes wait for {@link #finish()}. */
+    void extract(TarReader reader) throws IOException {
+        written.clear();
         TarEntry entry;
         while ((entry = reader.next()) != null) {
             String relative = safeRelativeName(entry.name());
             Path destination = relative.isEmpty() ? root : root.resolve(relative);
+            String base = destination.getFileName() == null ? "" : destination.getFileName().toString();
+            if (layers && !relative.isEmpty() && base.startsWith(WHITEOUT)) {
+                whiteout(destination, base, entry);
+                continue;
+            }
+            written.add(relative);
             switch (entry.type()) {
                 case DIRECTORY -> directory(destination, entry);
                 case FILE -> file(destination, entry, reader.content());
@@ -44,13 +85,78 @@ final class Extraction {
                 case OTHER -> LOG.debug("skipping tar entry {}: not a file, directory or link", entry.name());
             }
         }
-        // Deepest first, so that making a directory read-only never blocks fixing one below it.
-        for (int i = directories.size() - 1; i >= 0; i--) {
-            DeferredDirectory d = directories.get(i);
+    }
+
+    /** Applies the directories' modes and times, deepest first, so a read-only one never blocks one below. */
+    void finish() throws IOException {
+        List<DeferredDirectory> pending = new ArrayList<>(directories.values());
+        pending.sort(Comparator.comparingInt((DeferredDirectory d) -> d.path().getNameCount()).reversed());
+        for (DeferredDirectory d : pending) {
+            if (layers && !Files.isDirectory(d.path(), LinkOption.NOFOLLOW_LINKS)) {
+                continue; // a later layer removed or replaced it
+            }
             applyMode(d.path(), d.mode());
             Files.setLastModifiedTime(d.path(), FileTime.fromMillis(d.mtime() * 1000));
         }
-        reader.drain();
+        directories.clear();
+    }
+
+    /** {@code .wh.name} deletes {@code name}; {@code .wh..wh..opq} empties the directory of earlier layers' files. */
+    private void whiteout(Path marker, String base, TarEntry entry) throws IOException {
+        Path directory = marker.getParent();
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return; // nothing below it to hide
+        }
+        if (!directory.toRealPath().startsWith(root)) {
+            throw escape(entry.name(), "it leads through a symbolic link to outside the target");
+        }
+        if (base.equals(OPAQUE)) {
+            hideEarlierLayers(directory);
+            return;
+        }
+        String hidden = base.substring(WHITEOUT.length());
+        if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+            throw escape(entry.name(), "it whites out '" + hidden + "', which is not a name");
+        }
+        deleteTree(directory.resolve(hidden));
+    }
+
+    private void hideEarlierLayers(Path directory) throws IOException {
+        List<Path> children;
+        try (var list = Files.list(directory)) {
+            children = list.toList();
+        }
+        for (Path child : children) {
+            if (!written.contains(root.relativize(child).toString().replace('\\', '/'))) {
+                deleteTree(child);
+            } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                hideEarlierLayers(child);
+            }
+        }
+    }
+
+    /** Deletes a file, link or directory tree, never following links. */
+    private void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                directories.remove(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /**
@@ -93,7 +199,8 @@ final class Extraction {
                 Files.createDirectory(destination);
             }
         }
-        directories.add(new DeferredDirectory(destination, entry.mode(), entry.mtime()));
+        applyOwner(destination, entry);
+        directories.put(destination, new DeferredDirectory(destination, entry.mode(), entry.mtime()));
     }
 
     private void file(Path destination, TarEntry entry, InputStream content) throws IOException {
@@ -109,6 +216,7 @@ final class Extraction {
                 out.write(buffer, 0, n);
             }
         }
+        applyOwner(destination, entry);
         applyMode(destination, entry.mode());
         Files.setLastModifiedTime(destination, FileTime.fromMillis(entry.mtime() * 1000));
     }
@@ -120,11 +228,21 @@ final class Extraction {
         prepareParent(destination, entry);
         removeExisting(destination, entry);
         Files.createSymbolicLink(destination, Path.of(entry.linkName()));
+        applyOwner(destination, entry);
     }
 
     private void hardLink(Path destination, TarEntry entry) throws IOException {
         String linked = safeRelativeName(entry.linkName());
         Path source = root.resolve(linked);
+        if (layers && !linked.isEmpty() && Files.isSymbolicLink(source)) {
+            // Image layers may hard-link a symbolic link; a copy of the link means the same.
+            prepareParent(source, entry);
+            prepareParent(destination, entry);
+            removeExisting(destination, entry);
+            Files.createSymbolicLink(destination, Files.readSymbolicLink(source));
+            applyOwner(destination, entry);
+            return;
+        }
         if (linked.isEmpty() || !Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
             throw new TarFormatException("hard link " + entry.name() + " points to " + entry.linkName()
                     + ", which is not a file extracted before it");
@@ -163,11 +281,24 @@ final class Extraction {
         }
     }
 
-    private static void removeExisting(Path destination, TarEntry entry) throws IOException {
+    private void removeExisting(Path destination, TarEntry entry) throws IOException {
+        if (layers && Files.isDirectory(destination, LinkOption.NOFOLLOW_LINKS)) {
+            deleteTree(destination); // a later layer's file replaces an earlier layer's directory
+            return;
+        }
         if (Files.isDirectory(destination, LinkOption.NOFOLLOW_LINKS)) {
             throw new TarFormatException("cannot extract " + entry.name() + ": a directory exists there");
         }
         Files.deleteIfExists(destination);
+    }
+
+    /** Sets the entry's owner and group (without following links) when restoring owners; before the mode, as chown clears set-id bits. */
+    private void applyOwner(Path path, TarEntry entry) throws IOException {
+        if (!owners) {
+            return;
+        }
+        Files.setAttribute(path, "unix:uid", (int) entry.uid(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path, "unix:gid", (int) entry.gid(), LinkOption.NOFOLLOW_LINKS);
     }
 
     private static void applyMode(Path path, int mode) throws IOException {

@@ -105,6 +105,65 @@ public final class Tar {
         }
     }
 
+    /**
+     * Writes the files of this machine as an archive of plain files: each {@code name} (in the
+     * map's order) with the content of its path, mode {@code 0644}, owner 0 and time 0, as
+     * {@code docker save} archives are written. {@code out} is flushed, not closed.
+     */
+    public static void writeFiles(Map<String, Path> files, OutputStream out) throws IOException {
+        TarWriter writer = new TarWriter(out);
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            try (InputStream content = Files.newInputStream(file.getValue())) {
+                writer.file(file.getKey(), 0644, Files.size(file.getValue()), 0, 0, 0, content);
+            }
+        }
+        writer.finish();
+    }
+
+    /**
+     * The layers of a container image, applied in order into {@code target} (created if missing),
+     * as an image's root file system is made: whiteouts ({@code .wh.name}, {@code .wh..wh..opq})
+     * delete what earlier layers wrote, an entry replaces whatever is in its way, and with
+     * {@code restoreOwners} (only possible as root) files get the owners the layers give them.
+     * Entries that would leave the target are refused as by {@link #extract}.
+     */
+    public static ImageLayers imageLayers(Path target, boolean restoreOwners) {
+        try {
+            Files.createDirectories(target);
+            return new ImageLayers(new Extraction(target.toRealPath(), true, restoreOwners));
+        } catch (IOException e) {
+            throw new RuntimeOperationException("cannot create the image directory " + target + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** See {@link #imageLayers}. Not thread-safe: one layer after the other, then {@link #finish()}. */
+    public static final class ImageLayers {
+        private final Extraction extraction;
+
+        private ImageLayers(Extraction extraction) {
+            this.extraction = extraction;
+        }
+
+        /**
+         * Applies one layer, an uncompressed tar stream; reads it to its end, does not close it.
+         *
+         * @throws RuntimeOperationException if it is not a tar archive, an entry would land outside
+         *                                   the target, or writing fails
+         * @throws IOException               if reading {@code in} fails
+         */
+        public void apply(InputStream in) throws IOException {
+            TarReader reader = new TarReader(in);
+            extraction.extract(reader);
+            reader.drain();
+        }
+
+        /** Applies the directories' permission bits and times, once every layer is applied. */
+        public void finish() throws IOException {
+            extraction.finish();
+        }
+    }
+
     private static void writeTree(TarWriter writer, Path dir, String name) throws IOException {
         FileAttributes attributes = attributesOf(dir, false);
         writer.directory(name, attributes.mode(), attributes.mtime(), attributes.uid(), attributes.gid());

@@ -64,8 +64,8 @@ final class ExecuteCommand implements Callable<Integer> {
 
     @Option(names = "--runtime", paramLabel = "local|runc", defaultValue = "local",
             description = "Where steps run: local (processes of this machine, no isolation; the default) or runc"
-                    + " (Linux containers; needs root, runc and tini; images from image_resource, rootfs_uri or"
-                    + " local-image).")
+                    + " (Linux containers; needs root, runc and tini; images from image_resource (registry-image,"
+                    + " local-image...) or rootfs_uri).")
     private LocalEngine.RuntimeKind runtimeKind = LocalEngine.RuntimeKind.local;
 
     @Option(names = {"-p", "--privileged"},

@@ -121,7 +121,7 @@ class RunCommandTest {
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("concourse-runner: checking resource 'repo' of pipeline 'main/resources' "
                 + "failed: unknown resource type 'git': it is neither one of the pipeline's resource_types nor a base "
-                + "type (base types: local-image, mock, time; the pipeline's resource_types: none)\n");
+                + "type (base types: local-image, mock, registry-image, time; the pipeline's resource_types: none)\n");
     }
 
     @Test
