@@ -237,6 +237,54 @@ class RuncNodeTakeoverTest {
                 .noneMatch(v -> Long.toString(buildId).equals(v.properties().get("concourse:build-id")));
     }
 
+    @Test
+    void aBuildKilledAfterATaskFinishedBeforeTheNextStartedRunsOnlyTheNextOne() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        Path rootfs = BusyboxRootfs.build(work.resolve("image"));
+        // node-1 places one task only: the second waits for a worker until node-1 is killed.
+        long buildId = startNode1(base, """
+                jobs:
+                - name: long
+                  plan:
+                  - task: first
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      outputs: [{name: made}]
+                      run: {path: sh, args: [-c, 'echo run >> /tmp/runs; echo first; echo made-by-first > made/file']}
+                  - task: second
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      inputs: [{name: made}]
+                      run: {path: sh, args: [-c, 'echo "second sees $(cat made/file)"']}
+                """.formatted(rootfs, rootfs), "one-task");
+        JpaStorage store = storage(schemaUrl());
+        List<StoredEvent> committed = await("the second task waiting for a worker", () -> {
+            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+            return events.stream().anyMatch(e -> e.type().equals("waiting-for-worker"))
+                    ? Optional.of(events) : Optional.empty();
+        });
+        assertThat(committed).extracting(StoredEvent::type).contains("finish-task")
+                .filteredOn(t -> t.equals("start-task")).hasSize(1);
+        child.destroyForcibly();
+        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        Build build = startNode2(base, buildId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
+        assertThat(stdout(events)).isEqualTo("first\nsecond sees made-by-first\n");
+        assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
+                .filteredOn(t -> t.startsWith("start-") || t.startsWith("finish-"))
+                .containsExactly("start-task", "finish-task", "start-task", "finish-task");
+        assertThat(logs(events)).containsOnlyOnce("task 'first' finished before engine node 'node-2' took this build"
+                + " over from engine node 'node-1' (exit status 0); it is taken over as finished, not run again");
+        assertThat(containersOf(buildId)).isEmpty();
+        assertThat(runtime.workers().getFirst().volumes())
+                .noneMatch(v -> Long.toString(buildId).equals(v.properties().get("concourse:build-id")));
+    }
+
     /**
      * A container resource type (busybox with {@code /opt/resource} scripts, through
      * {@code local-image}) whose {@code out} counts its runs in {@code /tmp/runs}, says on stderr
@@ -492,13 +540,18 @@ class RuncNodeTakeoverTest {
                 store.versions().version(input.versionId())).contains(new Version(Map.of("version", "v1"))));
     }
 
-    /** Starts node-1 in a JVM of its own, which triggers the pipeline's job; returns the build's id. */
-    private long startNode1(Path base, String pipeline) throws Exception {
+    /**
+     * Starts node-1 in a JVM of its own, which triggers the pipeline's job; returns the build's id.
+     * {@code options}: more arguments for {@link RuncEngineNodeMain}.
+     */
+    private long startNode1(Path base, String pipeline, String... options) throws Exception {
         Path pipelineFile = work.resolve("pipeline.yml");
         Files.writeString(pipelineFile, pipeline);
-        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RuncEngineNodeMain.class.getName(), schemaUrl(),
-                base.toString(), "node-1", Long.toString(LEASE.toMillis()), pipelineFile.toString())
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), RuncEngineNodeMain.class.getName(),
+                schemaUrl(), base.toString(), "node-1", Long.toString(LEASE.toMillis()), pipelineFile.toString()));
+        command.addAll(List.of(options));
+        child = new ProcessBuilder(command)
                 .redirectError(work.resolve("node-1.log").toFile())
                 .start();
         return buildIdPrintedBy(child);
