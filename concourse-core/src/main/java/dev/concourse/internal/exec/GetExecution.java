@@ -13,7 +13,6 @@ import dev.concourse.internal.resourcetype.ResolvedType;
 import dev.concourse.internal.resourcetype.ResourceCall;
 import dev.concourse.internal.resourcetype.ResourceCancelledException;
 import dev.concourse.resource.MetadataField;
-import dev.concourse.resource.ResourceException;
 import dev.concourse.resource.ResourceResult;
 import dev.concourse.resource.ResourceVersion;
 import dev.concourse.resource.Version;
@@ -142,21 +141,13 @@ final class GetExecution {
             ResourceCall call = ResourceCall.get(source, params, version,
                     ResourceSteps.environment(run, engine, pipeline), stderr, cancel).withContainerProperties(owner)
                     .withKeptContainers(run.keepStepContainers);
-            ResourceResult result;
-            try {
-                result = engine.resources().get(type, call, worker, volume);
-            } catch (ResourceCancelledException e) {
-                throw e;
-            } catch (ResourceException e) {
-                if (e.exitStatus().isEmpty()) {
-                    throw e;
-                }
-                stderr.close();
-                run.emit(new BuildEvent.FinishGet(run.now(), origin(), e.exitStatus().getAsInt(), null, List.of()));
+            Optional<ResourceResult> result = ResourceSteps.call(() -> engine.resources().get(type, call, worker,
+                    volume), stderr, this::failed);
+            if (result.isEmpty()) {
                 return Result.FAILED;
             }
             registered = true;
-            return fetched(engine, resource, volume, result);
+            return fetched(engine, resource, volume, result.get());
         } finally {
             if (!registered) {
                 destroy(volume);
@@ -218,21 +209,19 @@ final class GetExecution {
         line(label + " was fetching when " + run.resumed.takeover() + "; re-attached to its script in container "
                 + container.handle() + " on worker " + worker.info().name());
         try (Cancellation ctx = ResourceSteps.withTimeout(run, buildCtx, step.timeout(), label)) {
-            ResourceResult result;
             try {
-                result = engine.resources().reattach(container, stderr, ResourceSteps.signal(ctx));
+                return ResourceSteps.call(() -> engine.resources().reattach(container, stderr,
+                        ResourceSteps.signal(ctx)), stderr, this::failed)
+                        .map(result -> fetched(engine, resource, volume, result)).orElse(Result.FAILED);
             } catch (ResourceCancelledException e) {
                 throw ResourceSteps.cancelled(run, ctx);
-            } catch (ResourceException e) {
-                if (e.exitStatus().isEmpty()) {
-                    throw e;
-                }
-                stderr.close();
-                run.emit(new BuildEvent.FinishGet(run.now(), origin(), e.exitStatus().getAsInt(), null, List.of()));
-                return Result.FAILED;
             }
-            return fetched(engine, resource, volume, result);
         }
+    }
+
+    /** The script exited non-zero: {@code finish-get} with that status. */
+    private void failed(int exitStatus) {
+        run.emit(new BuildEvent.FinishGet(run.now(), origin(), exitStatus, null, List.of()));
     }
 
     /** The volume this step fetched into, on one of {@code workers}. */

@@ -10,7 +10,6 @@ import dev.concourse.internal.resourcetype.CancelSignal;
 import dev.concourse.internal.resourcetype.ResolvedType;
 import dev.concourse.internal.resourcetype.ResourceCall;
 import dev.concourse.internal.resourcetype.ResourceCancelledException;
-import dev.concourse.resource.ResourceException;
 import dev.concourse.resource.ResourceResult;
 import dev.concourse.resource.ResourceVersion;
 import dev.concourse.spi.runtime.Container;
@@ -103,20 +102,13 @@ final class PutExecution {
         ResourceCall call = ResourceCall.put(source, params, ResourceSteps.environment(run, engine, pipeline), stderr,
                 cancel).withContainerProperties(ResourceSteps.ownerProperties(run, node.id()))
                 .withKeptContainers(run.keepStepContainers);
-        ResourceResult result;
-        try {
-            result = engine.resources().put(type, call, worker, inputs);
-        } catch (ResourceCancelledException e) {
-            throw e;
-        } catch (ResourceException e) {
-            if (e.exitStatus().isEmpty()) {
-                throw e;
-            }
-            stderr.close();
-            run.emit(new BuildEvent.FinishPut(run.now(), origin(), e.exitStatus().getAsInt(), null, List.of()));
-            return Result.FAILED;
-        }
-        return created(engine, resource, source, result);
+        return ResourceSteps.call(() -> engine.resources().put(type, call, worker, inputs), stderr, this::failed)
+                .map(result -> created(engine, resource, source, result)).orElse(Result.FAILED);
+    }
+
+    /** The script exited non-zero: {@code finish-put} with that status. */
+    private void failed(int exitStatus) {
+        run.emit(new BuildEvent.FinishPut(run.now(), origin(), exitStatus, null, List.of()));
     }
 
     /** The put succeeded: its version saved, recorded as the build's output and kept for the implicit get. */
@@ -161,20 +153,13 @@ final class PutExecution {
         line(label + " was running when " + run.resumed.takeover() + "; re-attached to its script in container "
                 + container.handle() + " on worker " + container.workerName());
         try (Cancellation ctx = ResourceSteps.withTimeout(run, buildCtx, step.timeout(), label)) {
-            ResourceResult result;
             try {
-                result = engine.resources().reattach(container, stderr, ResourceSteps.signal(ctx));
+                return ResourceSteps.call(() -> engine.resources().reattach(container, stderr,
+                        ResourceSteps.signal(ctx)), stderr, this::failed)
+                        .map(result -> created(engine, resource, source, result)).orElse(Result.FAILED);
             } catch (ResourceCancelledException e) {
                 throw ResourceSteps.cancelled(run, ctx);
-            } catch (ResourceException e) {
-                if (e.exitStatus().isEmpty()) {
-                    throw e;
-                }
-                stderr.close();
-                run.emit(new BuildEvent.FinishPut(run.now(), origin(), e.exitStatus().getAsInt(), null, List.of()));
-                return Result.FAILED;
             }
-            return created(engine, resource, source, result);
         }
     }
 

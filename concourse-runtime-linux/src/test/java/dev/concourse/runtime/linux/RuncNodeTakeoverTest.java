@@ -146,8 +146,7 @@ class RuncNodeTakeoverTest {
         Lease ownedByNode1 = store.leases().find("build:" + buildId).orElseThrow();
         assertThat(ownedByNode1.owner()).isEqualTo("node-1");
 
-        child.destroyForcibly();
-        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        killNode1();
         CompletableFuture<Build> finished = startNode2(base, buildId);
 
         String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
@@ -187,30 +186,12 @@ class RuncNodeTakeoverTest {
     void aBuildWhoseFinishedTaskLostItsKeptOutputVolumeEndsErroredNamingBothNodesAndTheOutput() throws Exception {
         Path base = LeftoverCleanup.track(work.resolve("runc"));
         Path rootfs = BusyboxRootfs.build(work.resolve("image"));
-        long buildId = startNode1(base, """
-                jobs:
-                - name: long
-                  plan:
-                  - task: first
-                    config:
-                      platform: linux
-                      rootfs_uri: raw://%s
-                      outputs: [{name: made}]
-                      run: {path: sh, args: [-c, 'echo first; echo made > made/file']}
-                  - task: wait
-                    config:
-                      platform: linux
-                      rootfs_uri: raw://%s
-                      inputs: [{name: made}]
-                      run:
-                        path: sh
-                        args: [-c, 'echo "waiting with $(cat made/file)"; while [ ! -f /tmp/go ]; do sleep 0.1; done']
-                """.formatted(rootfs, rootfs));
+        long buildId = startNode1(base, twoTasks(rootfs,
+                "echo \"waiting with $(cat made/file)\"; while [ ! -f /tmp/go ]; do sleep 0.1; done"));
         JpaStorage store = storage(schemaUrl());
         await("the second task's line stored", () -> stdout(store.events().read(buildId, 1, 1000))
-                .contains("waiting with made\n") ? Optional.of(true) : Optional.empty());
-        child.destroyForcibly();
-        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+                .contains("waiting with made-by-first\n") ? Optional.of(true) : Optional.empty());
+        killNode1();
         // The output the first task left, kept for a takeover, goes missing while no node runs.
         try (RuncContainerRuntime meanwhile = RuncContainerRuntime.builder().baseDirectory(base)
                 .garbageCollectionInterval(Duration.ZERO).build()) {
@@ -230,11 +211,8 @@ class RuncNodeTakeoverTest {
                         + " 'made' it left is gone", "not run again"));
         assertThat(events).extracting(StoredEvent::type).filteredOn(t -> t.equals("start-task"))
                 .as("neither task started again").hasSize(2);
-        assertThat(stdout(events)).isEqualTo("first\nwaiting with made\n");
-        assertThat(runtime.workers().getFirst().containers())
-                .noneMatch(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id")));
-        assertThat(runtime.workers().getFirst().volumes())
-                .noneMatch(v -> Long.toString(buildId).equals(v.properties().get("concourse:build-id")));
+        assertThat(stdout(events)).isEqualTo("first\nwaiting with made-by-first\n");
+        assertNothingLeftOf(buildId);
     }
 
     @Test
@@ -242,23 +220,7 @@ class RuncNodeTakeoverTest {
         Path base = LeftoverCleanup.track(work.resolve("runc"));
         Path rootfs = BusyboxRootfs.build(work.resolve("image"));
         // node-1 places one task only: the second waits for a worker until node-1 is killed.
-        long buildId = startNode1(base, """
-                jobs:
-                - name: long
-                  plan:
-                  - task: first
-                    config:
-                      platform: linux
-                      rootfs_uri: raw://%s
-                      outputs: [{name: made}]
-                      run: {path: sh, args: [-c, 'echo run >> /tmp/runs; echo first; echo made-by-first > made/file']}
-                  - task: second
-                    config:
-                      platform: linux
-                      rootfs_uri: raw://%s
-                      inputs: [{name: made}]
-                      run: {path: sh, args: [-c, 'echo "second sees $(cat made/file)"']}
-                """.formatted(rootfs, rootfs), "one-task");
+        long buildId = startNode1(base, twoTasks(rootfs, "echo \"second sees $(cat made/file)\""), "one-task");
         JpaStorage store = storage(schemaUrl());
         List<StoredEvent> committed = await("the second task waiting for a worker", () -> {
             List<StoredEvent> events = store.events().read(buildId, 1, 1000);
@@ -267,8 +229,7 @@ class RuncNodeTakeoverTest {
         });
         assertThat(committed).extracting(StoredEvent::type).contains("finish-task")
                 .filteredOn(t -> t.equals("start-task")).hasSize(1);
-        child.destroyForcibly();
-        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        killNode1();
 
         Build build = startNode2(base, buildId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
@@ -280,9 +241,32 @@ class RuncNodeTakeoverTest {
                 .containsExactly("start-task", "finish-task", "start-task", "finish-task");
         assertThat(logs(events)).containsOnlyOnce("task 'first' finished before engine node 'node-2' took this build"
                 + " over from engine node 'node-1' (exit status 0); it is taken over as finished, not run again");
-        assertThat(containersOf(buildId)).isEmpty();
-        assertThat(runtime.workers().getFirst().volumes())
-                .noneMatch(v -> Long.toString(buildId).equals(v.properties().get("concourse:build-id")));
+        assertNothingLeftOf(buildId);
+    }
+
+    /**
+     * A job whose task {@code first} (busybox in {@code rootfs}) prints {@code first} and writes
+     * {@code made-by-first} to its output {@code made}, and whose task {@code second} runs the shell
+     * {@code script} with that output as its input.
+     */
+    private static String twoTasks(Path rootfs, String script) {
+        return """
+                jobs:
+                - name: long
+                  plan:
+                  - task: first
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      outputs: [{name: made}]
+                      run: {path: sh, args: [-c, 'echo first; echo made-by-first > made/file']}
+                  - task: second
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      inputs: [{name: made}]
+                      run: {path: sh, args: [-c, '%s']}
+                """.formatted(rootfs, rootfs, script);
     }
 
     /**
@@ -356,8 +340,7 @@ class RuncNodeTakeoverTest {
             return stdout(events).contains("second sees made-by-first and fetched v1\n")
                     ? Optional.of(events) : Optional.empty();
         });
-        child.destroyForcibly();
-        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        killNode1();
 
         CompletableFuture<Build> finished = startNode2(base, buildId);
         String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
@@ -407,9 +390,7 @@ class RuncNodeTakeoverTest {
                 store.versions().version(o.versionId())).contains(new Version(Map.of("ref", "v1"))));
         assertThat(store.history().latestVersion(out.id())).hasValueSatisfying(v -> assertThat(v.version())
                 .isEqualTo(new Version(Map.of("ref", "v1"))));
-        assertThat(containersOf(buildId)).isEmpty();
-        assertThat(runtime.workers().getFirst().volumes())
-                .noneMatch(v -> Long.toString(buildId).equals(v.properties().get("concourse:build-id")));
+        assertNothingLeftOf(buildId);
     }
 
     @Test
@@ -434,8 +415,7 @@ class RuncNodeTakeoverTest {
             List<StoredEvent> events = store.events().read(buildId, 1, 1000);
             return logs(events).contains("out waiting\n") ? Optional.of(events) : Optional.empty();
         });
-        child.destroyForcibly();
-        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        killNode1();
 
         CompletableFuture<Build> finished = startNode2(base, buildId);
         String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
@@ -494,8 +474,7 @@ class RuncNodeTakeoverTest {
         JpaStorage store = storage(schemaUrl());
         await("the task's first line stored", () -> stdout(store.events().read(buildId, 1, 1000))
                 .contains("got v1\n") ? Optional.of(true) : Optional.empty());
-        child.destroyForcibly();
-        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        killNode1();
         // A newer version while no node runs: a get picking its own version would fetch it.
         Resource repo = store.pipelines().resource(PipelineRef.main("takeover").resource("repo")).orElseThrow();
         store.versions().saveVersion(repo.scopeId(), new Version(Map.of("version", "v2")), List.of(), Instant.now());
@@ -578,6 +557,18 @@ class RuncNodeTakeoverTest {
 
     private String schemaUrl() {
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    private void killNode1() throws InterruptedException {
+        child.destroyForcibly();
+        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** No container or volume of the build is left on the worker (kept ones are destroyed when it ends). */
+    private void assertNothingLeftOf(long buildId) {
+        assertThat(containersOf(buildId)).isEmpty();
+        assertThat(runtime.workers().getFirst().volumes())
+                .noneMatch(v -> Long.toString(buildId).equals(v.properties().get("concourse:build-id")));
     }
 
     private List<Container> containersOf(long buildId) {
