@@ -273,7 +273,8 @@ class RuncNodeTakeoverTest {
      * A container resource type (busybox with {@code /opt/resource} scripts, through
      * {@code local-image}) whose {@code out} counts its runs in {@code /tmp/runs}, says on stderr
      * what it sees, waits for {@code /tmp/go} when its params say {@code wait: true}, and creates
-     * version {@code v1}; its {@code in} writes a file.
+     * version {@code v1}; its {@code in} does the same (counting, waiting), then writes a file; its
+     * {@code check} finds {@code v1}.
      */
     private Path counterType() throws Exception {
         Path image = BusyboxRootfs.build(work.resolve("type"));
@@ -281,13 +282,17 @@ class RuncNodeTakeoverTest {
         script(resource.resolve("check"), """
                 #!/bin/sh
                 cat >/dev/null
-                echo '[]'
+                echo '[{"ref":"v1"}]'
                 """);
         script(resource.resolve("in"), """
                 #!/bin/sh
-                cat >/dev/null
+                request=$(cat)
+                echo run >> /tmp/runs
+                case "$request" in
+                  *'"wait":true'*) echo "in waiting" >&2; while [ ! -f /tmp/go ]; do sleep 0.1; done ;;
+                esac
                 echo "fetched v1" > "$1/fetched"
-                echo '{"version":{"ref":"v1"}}'
+                echo '{"version":{"ref":"v1"},"metadata":[{"name":"by","value":"in"}]}'
                 """);
         script(resource.resolve("out"), """
                 #!/bin/sh
@@ -390,6 +395,64 @@ class RuncNodeTakeoverTest {
                 store.versions().version(o.versionId())).contains(new Version(Map.of("ref", "v1"))));
         assertThat(store.history().latestVersion(out.id())).hasValueSatisfying(v -> assertThat(v.version())
                 .isEqualTo(new Version(Map.of("ref", "v1"))));
+        assertNothingLeftOf(buildId);
+    }
+
+    @Test
+    void aBuildKilledDuringAGetsInScriptReattachesToItAndItsArtifactReachesTheNextTask() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        Path image = BusyboxRootfs.build(work.resolve("image"));
+        long buildId = startNode1(base, """
+                resource_types:
+                - name: counter
+                  type: local-image
+                  source: {path: %s}
+                resources:
+                - name: out
+                  type: counter
+                jobs:
+                - name: long
+                  plan:
+                  - get: out
+                    params: {wait: true}
+                  - task: read
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      inputs: [{name: out}]
+                      run: {path: sh, args: [-c, 'cat out/fetched']}
+                """.formatted(counterType(), image));
+        JpaStorage store = storage(schemaUrl());
+        List<StoredEvent> committed = await("the in script waiting", () -> {
+            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+            return logs(events).contains("in waiting\n") ? Optional.of(events) : Optional.empty();
+        });
+        killNode1();
+
+        CompletableFuture<Build> finished = startNode2(base, buildId);
+        await("the get re-attached", () -> logs(store.events().read(buildId, 1, 1000)).contains("re-attached to its"
+                + " script") ? Optional.of(true) : Optional.empty());
+        List<Container> gets = containersOf(buildId);
+        assertThat(gets).singleElement().satisfies(c -> assertThat(c.properties()).containsEntry("concourse:type",
+                "get"));
+        Path rootfs = rootfsOf(base, gets.getFirst());
+        assertThat(Files.readString(rootfs.resolve("tmp/runs"))).as("in ran once").isEqualTo("run\n");
+        Files.writeString(rootfs.resolve("tmp/go"), "go");
+        Build build = finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
+
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
+        assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
+                .filteredOn(t -> t.startsWith("start-") || t.startsWith("finish-"))
+                .containsExactly("start-get", "finish-get", "start-task", "finish-task");
+        assertThat(events).filteredOn(e -> e.type().equals("finish-get")).singleElement()
+                .satisfies(e -> assertThat(JSON.readTree(e.json()).path("data").path("version").path("ref")
+                        .asString("")).isEqualTo("v1"));
+        assertThat(logs(events)).containsOnlyOnce("in waiting\n")
+                .contains("get(out) of resource 'out' was fetching when engine node 'node-2' took this build over"
+                        + " from engine node 'node-1'; re-attached to its script");
+        assertThat(stdout(events)).isEqualTo("fetched v1\n");
         assertNothingLeftOf(buildId);
     }
 
