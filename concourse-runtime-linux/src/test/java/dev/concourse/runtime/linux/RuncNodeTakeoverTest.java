@@ -149,9 +149,7 @@ class RuncNodeTakeoverTest {
         killNode1();
         CompletableFuture<Build> finished = startNode2(base, buildId);
 
-        String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
-                .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
-                .map(StoredEvent::json).findFirst());
+        String notice = awaitNotice(store, buildId);
         assertThat(notice).contains("engine node 'node-2' took this build over from engine node 'node-1'",
                 "resumed it", "task 'wait'", "re-attached");
         assertThat(store.leases().find("build:" + buildId).orElseThrow().owner()).isEqualTo("node-2");
@@ -270,6 +268,25 @@ class RuncNodeTakeoverTest {
     }
 
     /**
+     * A pipeline with the resource {@code out} of the type {@link #counterType()} and the job
+     * {@code long} whose plan is {@code plan} (YAML list items, indented for {@code plan:}).
+     */
+    private String withCounter(String plan) throws Exception {
+        return """
+                resource_types:
+                - name: counter
+                  type: local-image
+                  source: {path: %s}
+                resources:
+                - name: out
+                  type: counter
+                jobs:
+                - name: long
+                  plan:
+                """.formatted(counterType()) + plan;
+    }
+
+    /**
      * A container resource type (busybox with {@code /opt/resource} scripts, through
      * {@code local-image}) whose {@code out} counts its runs in {@code /tmp/runs}, says on stderr
      * what it sees, waits for {@code /tmp/go} when its params say {@code wait: true}, and creates
@@ -311,17 +328,7 @@ class RuncNodeTakeoverTest {
     void aBuildKilledInItsSecondTaskResumesPastTheFirstTaskAndThePutWhichRanOnce() throws Exception {
         Path base = LeftoverCleanup.track(work.resolve("runc"));
         Path image = BusyboxRootfs.build(work.resolve("image"));
-        long buildId = startNode1(base, """
-                resource_types:
-                - name: counter
-                  type: local-image
-                  source: {path: %s}
-                resources:
-                - name: out
-                  type: counter
-                jobs:
-                - name: long
-                  plan:
+        long buildId = startNode1(base, withCounter("""
                   - task: first
                     config:
                       platform: linux
@@ -338,7 +345,7 @@ class RuncNodeTakeoverTest {
                       run:
                         path: sh
                         args: [-c, 'echo run >> /tmp/runs; echo "second sees $(cat made/file) and $(cat out/fetched)"; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo done']
-                """.formatted(counterType(), image, image));
+                """.formatted(image, image)));
         JpaStorage store = storage(schemaUrl());
         List<StoredEvent> committed = await("the second task's line stored", () -> {
             List<StoredEvent> events = store.events().read(buildId, 1, 1000);
@@ -348,9 +355,7 @@ class RuncNodeTakeoverTest {
         killNode1();
 
         CompletableFuture<Build> finished = startNode2(base, buildId);
-        String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
-                .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
-                .map(StoredEvent::json).findFirst());
+        String notice = awaitNotice(store, buildId);
         assertThat(notice).contains("engine node 'node-2' took this build over from engine node 'node-1'",
                 "task 'second'", "re-attached", "3 finished step(s) taken over as finished, not run again");
         await("the finished steps taken over", () -> store.events().read(buildId, 1, 1000).stream()
@@ -402,17 +407,7 @@ class RuncNodeTakeoverTest {
     void aBuildKilledDuringAGetsInScriptReattachesToItAndItsArtifactReachesTheNextTask() throws Exception {
         Path base = LeftoverCleanup.track(work.resolve("runc"));
         Path image = BusyboxRootfs.build(work.resolve("image"));
-        long buildId = startNode1(base, """
-                resource_types:
-                - name: counter
-                  type: local-image
-                  source: {path: %s}
-                resources:
-                - name: out
-                  type: counter
-                jobs:
-                - name: long
-                  plan:
+        long buildId = startNode1(base, withCounter("""
                   - get: out
                     params: {wait: true}
                   - task: read
@@ -421,35 +416,13 @@ class RuncNodeTakeoverTest {
                       rootfs_uri: raw://%s
                       inputs: [{name: out}]
                       run: {path: sh, args: [-c, 'cat out/fetched']}
-                """.formatted(counterType(), image));
+                """.formatted(image)));
         JpaStorage store = storage(schemaUrl());
-        List<StoredEvent> committed = await("the in script waiting", () -> {
-            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
-            return logs(events).contains("in waiting\n") ? Optional.of(events) : Optional.empty();
-        });
-        killNode1();
-
-        CompletableFuture<Build> finished = startNode2(base, buildId);
-        await("the get re-attached", () -> logs(store.events().read(buildId, 1, 1000)).contains("re-attached to its"
-                + " script") ? Optional.of(true) : Optional.empty());
-        List<Container> gets = containersOf(buildId);
-        assertThat(gets).singleElement().satisfies(c -> assertThat(c.properties()).containsEntry("concourse:type",
-                "get"));
-        Path rootfs = rootfsOf(base, gets.getFirst());
-        assertThat(Files.readString(rootfs.resolve("tmp/runs"))).as("in ran once").isEqualTo("run\n");
-        Files.writeString(rootfs.resolve("tmp/go"), "go");
-        Build build = finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
-
-        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
-        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
-        assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
+        List<StoredEvent> events = killedWhileTheScriptWaits(base, buildId, store, "get");
+        assertThat(events).extracting(StoredEvent::type)
                 .filteredOn(t -> t.startsWith("start-") || t.startsWith("finish-"))
                 .containsExactly("start-get", "finish-get", "start-task", "finish-task");
-        assertThat(events).filteredOn(e -> e.type().equals("finish-get")).singleElement()
-                .satisfies(e -> assertThat(JSON.readTree(e.json()).path("data").path("version").path("ref")
-                        .asString("")).isEqualTo("v1"));
-        assertThat(logs(events)).containsOnlyOnce("in waiting\n")
+        assertThat(logs(events))
                 .contains("get(out) of resource 'out' was fetching when engine node 'node-2' took this build over"
                         + " from engine node 'node-1'; re-attached to its script");
         assertThat(stdout(events)).isEqualTo("fetched v1\n");
@@ -459,52 +432,16 @@ class RuncNodeTakeoverTest {
     @Test
     void aBuildKilledDuringAPutsOutScriptReattachesToItAndRecordsItsVersionOnce() throws Exception {
         Path base = LeftoverCleanup.track(work.resolve("runc"));
-        long buildId = startNode1(base, """
-                resource_types:
-                - name: counter
-                  type: local-image
-                  source: {path: %s}
-                resources:
-                - name: out
-                  type: counter
-                jobs:
-                - name: long
-                  plan:
+        long buildId = startNode1(base, withCounter("""
                   - put: out
                     params: {wait: true}
-                """.formatted(counterType()));
+                """));
         JpaStorage store = storage(schemaUrl());
-        List<StoredEvent> committed = await("the out script waiting", () -> {
-            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
-            return logs(events).contains("out waiting\n") ? Optional.of(events) : Optional.empty();
-        });
-        killNode1();
-
-        CompletableFuture<Build> finished = startNode2(base, buildId);
-        String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
-                .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
-                .map(StoredEvent::json).findFirst());
-        assertThat(notice).contains("put step 'out'", "re-attached");
-        List<Container> puts = containersOf(buildId);
-        assertThat(puts).singleElement().satisfies(c -> assertThat(c.properties()).containsEntry("concourse:type",
-                "put"));
-        Path rootfs = rootfsOf(base, puts.getFirst());
-        assertThat(Files.readString(rootfs.resolve("tmp/runs"))).as("out ran once").isEqualTo("run\n");
-        await("the put re-attached", () -> logs(store.events().read(buildId, 1, 1000)).contains("re-attached to its"
-                + " script") ? Optional.of(true) : Optional.empty());
-        Files.writeString(rootfs.resolve("tmp/go"), "go");
-        Build build = finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
-
-        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
-        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
-        assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
+        List<StoredEvent> events = killedWhileTheScriptWaits(base, buildId, store, "put");
+        assertThat(events).extracting(StoredEvent::type)
                 .filteredOn(t -> t.startsWith("start-") || t.startsWith("finish-"))
                 .containsExactly("start-put", "finish-put", "start-get", "finish-get");
-        assertThat(events).filteredOn(e -> e.type().equals("finish-put")).singleElement()
-                .satisfies(e -> assertThat(JSON.readTree(e.json()).path("data").path("version").path("ref")
-                        .asString("")).isEqualTo("v1"));
-        assertThat(logs(events)).containsOnlyOnce("out sees nothing\n").containsOnlyOnce("out waiting\n")
+        assertThat(logs(events)).containsOnlyOnce("out sees nothing\n")
                 .contains("put(out) of resource 'out' was running when engine node 'node-2' took this build"
                         + " over from engine node 'node-1'; re-attached to its script");
         assertThat(store.builds().outputs(buildId)).singleElement().satisfies(o -> assertThat(
@@ -545,9 +482,7 @@ class RuncNodeTakeoverTest {
                 store.versions().version(input.versionId())).contains(new Version(Map.of("version", "v1"))));
 
         CompletableFuture<Build> finished = startNode2(base, buildId);
-        String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
-                .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
-                .map(StoredEvent::json).findFirst());
+        String notice = awaitNotice(store, buildId);
         assertThat(notice).contains("resumed it", "task 'wait'", "re-attached",
                 "1 finished step(s) taken over as finished, not run again");
         List<Container> containers = runtime.workers().getFirst().containers().stream()
@@ -620,6 +555,51 @@ class RuncNodeTakeoverTest {
 
     private String schemaUrl() {
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /**
+     * Kills node-1 once the script of the build's {@code kind} step ({@code get} or {@code put},
+     * which waits for {@code /tmp/go}) said it waits, starts node-2, waits until it re-attached to
+     * the script, checks that the script ran once, lets it go on; once node-2 finished the build,
+     * checks that it succeeded, continuing node-1's log, without an error, with one
+     * {@code finish-<kind>} of {@code v1}, and returns its events.
+     */
+    private List<StoredEvent> killedWhileTheScriptWaits(Path base, long buildId, JpaStorage store, String kind)
+            throws Exception {
+        String waiting = (kind.equals("get") ? "in" : "out") + " waiting\n";
+        List<StoredEvent> committed = await("the " + kind + " script waiting", () -> {
+            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+            return logs(events).contains(waiting) ? Optional.of(events) : Optional.empty();
+        });
+        killNode1();
+        CompletableFuture<Build> finished = startNode2(base, buildId);
+        String notice = awaitNotice(store, buildId);
+        assertThat(notice).contains(kind + " step 'out'", "re-attached");
+        await("the " + kind + " re-attached", () -> logs(store.events().read(buildId, 1, 1000))
+                .contains("re-attached to its script") ? Optional.of(true) : Optional.empty());
+        List<Container> containers = containersOf(buildId);
+        assertThat(containers).singleElement().satisfies(c -> assertThat(c.properties())
+                .containsEntry("concourse:type", kind));
+        Path rootfs = rootfsOf(base, containers.getFirst());
+        assertThat(Files.readString(rootfs.resolve("tmp/runs"))).as("the script ran once").isEqualTo("run\n");
+        Files.writeString(rootfs.resolve("tmp/go"), "go");
+        assertThat(finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).status()).isEqualTo(BuildStatus.SUCCEEDED);
+
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
+        assertThat(events).extracting(StoredEvent::type).doesNotContain("error");
+        assertThat(events).filteredOn(e -> e.type().equals("finish-" + kind)).singleElement()
+                .satisfies(e -> assertThat(JSON.readTree(e.json()).path("data").path("version").path("ref")
+                        .asString("")).isEqualTo("v1"));
+        assertThat(logs(events)).containsOnlyOnce(waiting);
+        return events;
+    }
+
+    /** Waits for node-2's log line saying it took the build over; returns it (as the event's JSON). */
+    private static String awaitNotice(JpaStorage store, long buildId) {
+        return await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
+                .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
+                .map(StoredEvent::json).findFirst());
     }
 
     private void killNode1() throws InterruptedException {
