@@ -94,6 +94,9 @@ final class BuildLauncher {
     private volatile Consumer<Build> jobBuildFinished = build -> { };
     private final List<BuildListener> listeners = new CopyOnWriteArrayList<>();
     private final EngineActivity activity;
+    /** Builds whose steps keep their containers and volumes until the build ends (for a takeover). */
+    private final Set<Long> keptContainers = ConcurrentHashMap.newKeySet();
+    private final BuildContainers containers;
 
     BuildLauncher(Storage storage, ExecEnvironment env, EventLogs logs, EngineCredentials credentials,
             BuildSetPipelines setByBuilds, EngineActivity activity, NodeLeases leases) {
@@ -104,6 +107,7 @@ final class BuildLauncher {
         this.logs = logs;
         this.credentials = credentials;
         this.setByBuilds = setByBuilds;
+        this.containers = new BuildContainers(env.runtime());
     }
 
     /**
@@ -137,12 +141,14 @@ final class BuildLauncher {
 
     /**
      * Resumes a started job build this node took over (it holds {@code lease} and has claimed the
-     * build): replays {@code planned} (the build's stored plan) with its stored inputs, the task
-     * steps in {@code reattach} attaching to their running processes, after the {@code notice} in
-     * its log and, at each get step it fetches again, a line saying so; the volumes of those gets
-     * from the stopped node are destroyed when the build ends. Its events continue the build's log; no second {@code status: started}.
+     * build): replays its stored plan with its stored inputs after the {@code notice} in its log,
+     * the steps that finished taken over as finished and the running ones re-attaching to their
+     * processes ({@code takeover} describes the takeover in their messages). Its events continue
+     * the build's log; no second {@code status: started}. The stopped node's containers and volumes
+     * are destroyed with the build's own when it ends.
      */
-    void resume(Build build, BuildResumption.Resumable resumable, String notice, NodeLeases.Held lease) {
+    void resume(Build build, BuildResumption.Resumable resumable, String notice, String takeover,
+            NodeLeases.Held lease) {
         Job job = resumable.job();
         PlannedStep planned = resumable.planned();
         Map<String, Version> inputs = resumable.inputs();
@@ -164,38 +170,23 @@ final class BuildLauncher {
         if (!inputs.isEmpty()) {
             run.useInputs(inputs);
         }
-        resumable.containers().forEach(run.reattachments()::add);
+        run.keepStepContainers();
+        keptContainers.add(build.id());
+        run.resumed().takeover(takeover);
+        resumable.containers().forEach(run.resumed()::add);
+        resumable.finished().forEach(run.resumed()::finished);
         events.emit(new BuildEvent.Log(env.clock().now(), new Origin(plan.id(), Origin.Source.STDERR),
                 notice + "\n"));
-        resumable.refetched().forEach((planId, line) -> events.emit(new BuildEvent.Log(env.clock().now(),
-                new Origin(planId, Origin.Source.STDERR), line + "\n")));
         activity.begin();
         running.put(build.id(), new Running(run, plan));
         try {
             Finisher finisher = jobFinisher(build, job);
-            env.executor().execute(() -> runToEnd(build, run, planned, events, (r, e, status) -> {
-                try {
-                    return finisher.finish(r, e, status);
-                } finally {
-                    destroyStale(build, resumable.staleVolumes());
-                }
-            }, lease));
+            env.executor().execute(() -> runToEnd(build, run, planned, events, finisher, lease, true));
         } catch (RuntimeException e) {
             running.remove(build.id());
+            keptContainers.remove(build.id());
             activity.end();
             throw e;
-        }
-    }
-
-    /** Destroys the volumes of the gets the stopped node finished (its re-attached tasks mounted them). */
-    private static void destroyStale(Build build, List<Volume> volumes) {
-        for (Volume volume : volumes) {
-            try {
-                volume.destroy();
-            } catch (RuntimeException e) {
-                LOG.warn("build {}: could not destroy volume {} of a get the stopped node ran: {}", build.describe(),
-                        volume.handle(), e.toString());
-            }
         }
     }
 
@@ -262,12 +253,19 @@ final class BuildLauncher {
         if (!inputs.isEmpty()) {
             run.useInputs(inputs);
         }
+        // Another node taking the build over resumes it past finished steps only with their containers and volumes.
+        boolean keep = env.runtime().reattachesAcrossInstances();
+        if (keep) {
+            run.keepStepContainers();
+            keptContainers.add(build.id());
+        }
         activity.begin();
         running.put(build.id(), new Running(run, plan));
         try {
-            env.executor().execute(() -> runToEnd(build, run, planned, events, finisher, lease));
+            env.executor().execute(() -> runToEnd(build, run, planned, events, finisher, lease, keep));
         } catch (RuntimeException e) {
             running.remove(build.id());
+            keptContainers.remove(build.id());
             activity.end();
             throw e;
         }
@@ -281,6 +279,11 @@ final class BuildLauncher {
 
     void unclaim(long buildId) {
         claimed.remove(buildId);
+    }
+
+    /** The builds this node is launching, running, ending or taking over. */
+    Set<Long> claimedBuilds() {
+        return Set.copyOf(claimed);
     }
 
     boolean isShuttingDown() {
@@ -304,8 +307,15 @@ final class BuildLauncher {
         return storage.pipelines().find(pipeline).map(p -> p.config().varSources()).orElse(List.of());
     }
 
+    /**
+     * Runs the build to its end and stores its final status. With {@code kept} (its steps kept their
+     * containers and volumes for a takeover) the run's own volumes stay if another node took the
+     * build over (it uses them); otherwise {@link #end} destroys them all once the status is stored,
+     * and the takeover scan destroys those of a build whose node stopped in between
+     * ({@link BuildContainers#collectFinished}).
+     */
     private void runToEnd(Build build, BuildRun run, PlannedStep planned, BuildEventSink events, Finisher finisher,
-            NodeLeases.Held lease) {
+            NodeLeases.Held lease, boolean kept) {
         BuildStatus status;
         try {
             status = finisher.finish(run, events, run.run(planned));
@@ -315,8 +325,11 @@ final class BuildLauncher {
                     + e + "; this is a bug, please report it with the build's events"));
             status = BuildStatus.ERRORED;
         }
+        boolean takenOver = kept && lease.lost();
         try {
-            run.close();
+            if (!takenOver) {
+                run.close();
+            }
         } finally {
             try {
                 end(build.id(), status, events, lease);
@@ -365,6 +378,9 @@ final class BuildLauncher {
      * Emits the final status through {@code events} (a redacting sink flushes what it held back
      * first) and stores it, under the fencing check of the build's lease when this node holds one,
      * which it releases then. A build whose lease another node took keeps what that node stores.
+     * Once this node stored the status of a build whose steps kept their containers and volumes
+     * (for a takeover), they are destroyed, before anyone hears the build ended; if another node
+     * took the build over they stay (it uses them).
      */
     void end(long buildId, BuildStatus status, BuildEventSink events, NodeLeases.Held lease) {
         try {
@@ -397,6 +413,9 @@ final class BuildLauncher {
         if (held != null) {
             // Released before anyone hears the build ended.
             held.release();
+        }
+        if (keptContainers.remove(buildId) && finished.isPresent()) {
+            containers.destroy(buildId);
         }
         Build result = finished.orElseGet(() -> storage.builds().find(buildId).orElseThrow());
         CompletableFuture<Build> waiting = completions.remove(buildId);

@@ -6,10 +6,10 @@ import dev.concourse.event.BuildEvent;
 import dev.concourse.internal.event.EventJson;
 import dev.concourse.internal.exec.BuildPlanner;
 import dev.concourse.internal.exec.PlannedStep;
+import dev.concourse.internal.exec.ResumedSteps;
 import dev.concourse.resource.Version;
 import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.ContainerRuntime;
-import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.runtime.Worker;
 import dev.concourse.spi.storage.BuildInput;
 import dev.concourse.spi.storage.Storage;
@@ -21,59 +21,58 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Decides, when a node takes over a started build from a stopped node, whether the build can be
- * resumed, and gathers what resuming needs. Concourse replays a taken-over build's whole plan and
- * relies on every step being idempotent (containers found by owner, {@code attachOrRun}, cached
- * get and put results). This engine destroys a step's container when the step ends and keeps no
- * get or put results, so it resumes only what it can replay without running anything twice:
+ * resumed, and gathers what resuming needs. As Concourse, the taking node replays the build's
+ * whole plan: a step that finished is not run again (its outcome is the one its {@code finish-*}
+ * event recorded, its volumes are the ones it left, which builds another node may take over keep
+ * until they end), and a step that was running re-attaches to its container's process. A build is
+ * resumed when:
  *
  * <ul>
  *   <li>the runtime re-attaches to processes another instance started
  *       ({@link ContainerRuntime#reattachesAcrossInstances()});
- *   <li>a job build whose job's plan is still the one the build started with, and whose stored
- *       inputs are all still known;
- *   <li>the only steps that finished are {@code get} steps of the plan (not a put's implicit get)
- *       that succeeded and fetched the version stored as the build's input of that name: the replay
- *       fetches that very version again (the build is given its stored inputs), idempotent, and a
- *       log line at the step says it is fetched again after the takeover;
- *   <li>nothing else finished or errored yet, no {@code get} is still fetching (a {@code start-get}
- *       without its {@code finish-get}), and no {@code put} started: the rest of the log shows only
- *       the start of steps, their output and their worker;
- *   <li>every container of the build on this node's workers is a task's ({@code concourse:type}
- *       {@code task}, with a {@code concourse:plan-id}), and every task whose {@code start-task}
- *       is in the log has one: those tasks re-attach, the steps without a container start.
+ *   <li>it is a job build whose job's plan is still the one the build started with, and whose stored
+ *       inputs are all still known (the replay is given them);
+ *   <li>its log holds only the events of task, get and put steps of the plan (not inside an
+ *       {@code across}; no {@code set_pipeline} or {@code load_var} got past its start), status and
+ *       log lines, and no step ended with an {@code error} event;
+ *   <li>every such step that started and did not finish has its container on this node's workers
+ *       (a task's, a get's or a put's, by build and plan id), and no step has more than one.
  * </ul>
+ *
+ * What the replay then misses (a kept volume gone) makes the step that needs it error, naming it.
  */
 final class BuildResumption {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final String PLAN_ID_PROPERTY = "concourse:plan-id";
     private static final String TYPE_PROPERTY = "concourse:type";
-    private static final String STEP_NAME_PROPERTY = "concourse:step-name";
-    /** Events that only say a step began, or what it printed: a replay may follow them. */
-    private static final Set<String> BEFORE_ANY_END = Set.of("status", "log", "initialize-task", "start-task",
-            "selected-worker", "waiting-for-worker", "initialize-get", "start-get");
+    /** Events of the build or of any step that a replay may follow. */
+    private static final Set<String> ANY_STEP = Set.of("status", "log", "selected-worker", "waiting-for-worker");
+    /** The events of task, get and put steps, with the step kind their container has. */
+    private static final Map<String, String> STEP_EVENTS = Map.of(
+            "initialize-task", "task", "start-task", "task", "finish-task", "task",
+            "initialize-get", "get", "start-get", "get", "finish-get", "get",
+            "initialize-put", "put", "start-put", "put", "finish-put", "put");
     private static final int PAGE = 1000;
 
     sealed interface Outcome permits Resumable, NotResumable {
     }
 
     /**
-     * What resuming needs: the job, its plan, the build's inputs, the task containers to re-attach
-     * to, the finished gets fetched again (a log line by plan id) and their volumes from the stopped
-     * node (mounted by the running tasks; destroyed when the build ends).
+     * What resuming needs: the job, its plan, the build's inputs, the containers of the steps that
+     * were running (to re-attach to) and what they are, and the outcomes of the steps that finished.
      */
     record Resumable(Job job, PlannedStep planned, Map<String, Version> inputs, Map<String, Container> containers,
-            List<String> tasks, Map<String, String> refetched, List<Volume> staleVolumes) implements Outcome {
+            List<String> running, Map<String, ResumedSteps.Finished> finished) implements Outcome {
         String describe() {
-            String described = tasks.isEmpty()
+            String described = running.isEmpty()
                     ? "no step had a running process to re-attach to"
-                    : String.join(", ", tasks) + " re-attached to the process(es) already running";
-            return refetched.isEmpty() ? described
-                    : described + "; " + refetched.size() + " finished get step(s) fetched again";
+                    : String.join(", ", running) + " re-attached to the process(es) already running";
+            return finished.isEmpty() ? described
+                    : described + "; " + finished.size() + " finished step(s) taken over as finished, not run again";
         }
     }
 
@@ -113,36 +112,15 @@ final class BuildResumption {
             }
             inputs.put(input.name(), version.get());
         }
-        Map<String, String> gets = planned.explicitGets();
-        Set<String> startedTasks = new LinkedHashSet<>();
-        Map<String, String> runningGets = new LinkedHashMap<>();
-        Map<String, String> refetched = new LinkedHashMap<>();
+        Map<String, String> steps = planned.containerSteps();
+        Set<String> started = new LinkedHashSet<>();
+        Map<String, ResumedSteps.Finished> finished = new LinkedHashMap<>();
         long from = 1;
         while (true) {
             List<StoredEvent> events = storage.events().read(build.id(), from, PAGE);
             for (StoredEvent event : events) {
                 from = event.sequence() + 1;
-                if (BEFORE_ANY_END.contains(event.type())) {
-                    if (event.type().equals("start-task") || event.type().equals("start-get")) {
-                        JsonNode origin = JSON.readTree(event.json()).path("data").path("origin").path("id");
-                        if (!origin.isMissingNode()) {
-                            if (event.type().equals("start-task")) {
-                                startedTasks.add(origin.asString());
-                            } else {
-                                runningGets.put(origin.asString(), gets.getOrDefault(origin.asString(),
-                                        origin.asString()));
-                            }
-                        }
-                    }
-                    continue;
-                }
-                if (!event.type().equals("finish-get")) {
-                    return new NotResumable("a step of it got past its start already (its log has a '"
-                            + event.type() + "' event), and the engine resumes only builds whose finished steps are"
-                            + " all gets of the build's inputs and whose other steps are still starting or running"
-                            + " tasks");
-                }
-                String why = finishedGet(event, gets, inputs, runningGets, refetched);
+                String why = read(event, steps, started, finished);
                 if (why != null) {
                     return new NotResumable(why);
                 }
@@ -151,83 +129,100 @@ final class BuildResumption {
                 break;
             }
         }
-        if (!runningGets.isEmpty()) {
-            return new NotResumable("its get step(s) '" + String.join("', '", runningGets.values()) + "' were"
-                    + " fetching when the node stopped, and a get is resumed only once it finished");
+        return withContainers(build, job.get(), planned, inputs, steps, started, finished);
+    }
+
+    /** Notes what {@code event} says of its step; returns why the build cannot be resumed, or null. */
+    private static String read(StoredEvent event, Map<String, String> steps, Set<String> started,
+            Map<String, ResumedSteps.Finished> finished) {
+        String type = event.type();
+        if (ANY_STEP.contains(type)) {
+            return null;
         }
+        if (!STEP_EVENTS.containsKey(type)) {
+            return "its log has a '" + type + "' event (sequence " + event.sequence() + "), and the engine resumes"
+                    + " builds only past task, get and put steps (a set_pipeline or load_var step that got past its"
+                    + " start, a step inside an 'across' or one that errored is not replayed)";
+        }
+        BuildEvent decoded = EventJson.decode(event.json());
+        String planId = switch (decoded) {
+            case BuildEvent.InitializeTask e -> e.origin() == null ? null : e.origin().id();
+            case BuildEvent.StartTask e -> e.origin() == null ? null : e.origin().id();
+            case BuildEvent.FinishTask e -> e.origin() == null ? null : e.origin().id();
+            case BuildEvent.InitializeGet e -> e.origin() == null ? null : e.origin().id();
+            case BuildEvent.StartGet e -> e.origin() == null ? null : e.origin().id();
+            case BuildEvent.FinishGet e -> e.origin() == null ? null : e.origin().id();
+            case BuildEvent.InitializePut e -> e.origin() == null ? null : e.origin().id();
+            case BuildEvent.StartPut e -> e.origin() == null ? null : e.origin().id();
+            case BuildEvent.FinishPut e -> e.origin() == null ? null : e.origin().id();
+            default -> null;
+        };
+        if (planId == null || !steps.containsKey(planId)) {
+            return "its log has a '" + type + "' event (sequence " + event.sequence() + ") of a step that is not one"
+                    + " of its plan's task, get and put steps (a step inside an 'across' is not replayed)";
+        }
+        if (finished.containsKey(planId)) {
+            return "its " + steps.get(planId) + " has a '" + type + "' event after it finished";
+        }
+        ResumedSteps.Finished outcome = switch (decoded) {
+            case BuildEvent.FinishTask e -> new ResumedSteps.FinishedTask(e.exitStatus());
+            case BuildEvent.FinishGet e -> new ResumedSteps.FinishedGet(e.exitStatus(), e.fetchedVersion(),
+                    e.metadata());
+            case BuildEvent.FinishPut e -> new ResumedSteps.FinishedPut(e.exitStatus(), e.createdVersion(),
+                    e.metadata());
+            default -> null;
+        };
+        if (outcome != null) {
+            started.remove(planId);
+            finished.put(planId, outcome);
+        } else if (type.startsWith("start-")) {
+            started.add(planId);
+        }
+        return null;
+    }
+
+    /**
+     * Finds the containers of the build on this node's workers: those of the steps that did not
+     * finish are re-attached to; every started step that did not finish needs one.
+     */
+    private Outcome withContainers(Build build, Job job, PlannedStep planned, Map<String, Version> inputs,
+            Map<String, String> steps, Set<String> started, Map<String, ResumedSteps.Finished> finished) {
         Map<String, Container> containers = new LinkedHashMap<>();
-        List<String> tasks = new ArrayList<>();
+        List<String> running = new ArrayList<>();
         String id = Long.toString(build.id());
         for (Worker worker : runtime.workers()) {
             for (Container container : worker.containers()) {
                 Map<String, String> properties = container.properties();
-                if (!id.equals(properties.get(BuildTakeover.BUILD_ID_PROPERTY))) {
+                if (!id.equals(properties.get(BuildContainers.BUILD_ID_PROPERTY))) {
                     continue;
                 }
                 String planId = properties.get(PLAN_ID_PROPERTY);
-                if (!"task".equals(properties.get(TYPE_PROPERTY)) || planId == null) {
+                if (finished.containsKey(planId)) {
+                    continue;
+                }
+                String kind = properties.get(TYPE_PROPERTY);
+                String step = planId == null ? null : steps.get(planId);
+                if (step == null || !step.startsWith(kind + " ")) {
                     return new NotResumable("its container " + container.handle() + " on worker "
-                            + worker.info().name() + " is a '" + properties.get(TYPE_PROPERTY) + "' step's, which"
-                            + " would run again");
+                            + worker.info().name() + " (a '" + kind + "' container of plan id " + planId + ") belongs"
+                            + " to none of its plan's task, get and put steps");
+                }
+                if (containers.containsKey(planId)) {
+                    return new NotResumable("its " + step + " has two containers (" + containers.get(planId).handle()
+                            + " and " + container.handle() + ")");
                 }
                 containers.put(planId, container);
-                tasks.add("task '" + properties.getOrDefault(STEP_NAME_PROPERTY, planId) + "' (container "
-                        + container.handle() + " on worker " + worker.info().name() + ")");
+                running.add(step + " (container " + container.handle() + " on worker " + worker.info().name() + ")");
             }
         }
-        for (String planId : startedTasks) {
+        for (String planId : started) {
             if (!containers.containsKey(planId)) {
-                return new NotResumable("the container of its started task step " + planId + " was not found on"
-                        + " this node's workers");
+                return new NotResumable("its " + steps.get(planId) + " was running, and its container was not found on"
+                        + " this node's workers (a native resource type's get or put runs inside the engine node,"
+                        + " and stopped with it)");
             }
         }
-        List<Volume> staleVolumes = new ArrayList<>();
-        for (Worker worker : runtime.workers()) {
-            for (Volume volume : worker.volumes()) {
-                if (id.equals(volume.properties().get(BuildTakeover.BUILD_ID_PROPERTY))
-                        && refetched.containsKey(volume.properties().get(PLAN_ID_PROPERTY))) {
-                    staleVolumes.add(volume);
-                }
-            }
-        }
-        return new Resumable(job.get(), planned, inputs, containers, tasks, refetched,
-                List.copyOf(staleVolumes));
-    }
-
-    /**
-     * Checks a {@code finish-get} event: the get must have succeeded, be an explicit get of the plan
-     * named as one of the build's stored inputs, and have fetched the version stored for that input,
-     * which the replay fetches again. Returns why not, or null (and notes the get as refetched).
-     */
-    private static String finishedGet(StoredEvent event, Map<String, String> gets, Map<String, Version> inputs,
-            Map<String, String> runningGets, Map<String, String> refetched) {
-        if (!(EventJson.decode(event.json()) instanceof BuildEvent.FinishGet finish) || finish.origin() == null) {
-            return "its log has a 'finish-get' event (sequence " + event.sequence() + ") without the step it"
-                    + " belongs to";
-        }
-        String planId = finish.origin().id();
-        runningGets.remove(planId);
-        String name = gets.get(planId);
-        if (name == null) {
-            return "its get step " + planId + " finished, and it is not one of the plan's own gets (it is a put's"
-                    + " implicit get, or a step of an 'across'), whose version the build did not store";
-        }
-        if (finish.exitStatus() != 0) {
-            return "its get step '" + name + "' finished with exit status " + finish.exitStatus();
-        }
-        Version stored = inputs.get(name);
-        if (stored == null) {
-            return "its get step '" + name + "' finished, and the build has no stored input '" + name
-                    + "' that a replay would fetch again";
-        }
-        if (!stored.equals(finish.fetchedVersion())) {
-            return "its get step '" + name + "' fetched version " + finish.fetchedVersion() + ", not the build's"
-                    + " stored input version " + stored;
-        }
-        refetched.put(planId, "get step '" + name + "' finished before the takeover (version " + stored + "); it"
-                + " is fetched again, the same version (the build's stored input), as the plan replays, so its"
-                + " events appear twice");
-        return null;
+        return new Resumable(job, planned, inputs, containers, List.copyOf(running), finished);
     }
 
     private static boolean sameJson(String a, String b) {

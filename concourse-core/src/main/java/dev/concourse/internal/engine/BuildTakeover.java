@@ -5,9 +5,7 @@ import dev.concourse.BuildStatus;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.internal.event.BuildEventLog;
 import dev.concourse.internal.lease.NodeLeases;
-import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.ContainerRuntime;
-import dev.concourse.spi.runtime.Worker;
 import dev.concourse.spi.scheduling.EngineClock;
 import dev.concourse.spi.storage.Lease;
 import dev.concourse.spi.storage.Storage;
@@ -24,26 +22,25 @@ import org.slf4j.LoggerFactory;
  * before leases, or whose store lost them); builds of live nodes are left alone.
  *
  * <p>A build that {@link BuildResumption} finds resumable (a runtime that re-attaches across
- * instances, the running steps' task containers found, no step finished yet but gets of the build's
- * stored inputs) is resumed: its stored plan replays on this node, its finished gets fetch the same
- * versions again (each with a log line saying so), its running tasks re-attach to their processes,
- * and a log line says which node took it over from which. Any other build is not re-attached: the containers of the
- * build this node's runtime can see are destroyed (with {@code RuncContainerRuntime} or a
- * {@code LocalProcessRuntime} on the same directory that includes the stopped node's running
+ * instances, the running steps' containers found, only task, get and put steps past their start) is
+ * resumed: its stored plan replays on this node, its finished steps are taken over as finished (each
+ * with a log line saying so), its running steps re-attach to their processes, and a log line says
+ * which node took it over from which. Any other build is not re-attached: the containers and
+ * volumes of the build this node's runtime can see are destroyed (with {@code RuncContainerRuntime}
+ * or a {@code LocalProcessRuntime} on the same directory that includes the stopped node's running
  * steps), and the build ends {@code errored} with an event naming the node that stopped and saying
- * why it could not be resumed.
+ * why it could not be resumed. On a runtime that re-attaches across instances, each scan also
+ * destroys the containers and volumes left by finished builds ({@link BuildContainers}).
  */
 final class BuildTakeover {
     private static final Logger LOG = LoggerFactory.getLogger(BuildTakeover.class);
-    /** The property the executor puts on every container of a build's steps. */
-    static final String BUILD_ID_PROPERTY = "concourse:build-id";
-
     private final Storage storage;
     private final BuildLauncher launcher;
     private final NodeLeases leases;
     private final ContainerRuntime runtime;
     private final EngineClock clock;
     private final BuildResumption resumption;
+    private final BuildContainers containers;
 
     BuildTakeover(Storage storage, BuildLauncher launcher, NodeLeases leases, ContainerRuntime runtime,
             EngineClock clock) {
@@ -53,6 +50,7 @@ final class BuildTakeover {
         this.leases = leases;
         this.runtime = runtime;
         this.resumption = new BuildResumption(storage, runtime);
+        this.containers = new BuildContainers(runtime);
     }
 
     /**
@@ -84,6 +82,14 @@ final class BuildTakeover {
             }
             takeOver(build);
         }
+        if (runtime.reattachesAcrossInstances() && !launcher.isShuttingDown()) {
+            try {
+                containers.collectFinished(storage, launcher.claimedBuilds());
+            } catch (RuntimeException e) {
+                LOG.warn("destroying the containers and volumes of finished builds failed; trying again at the next"
+                        + " heartbeat: {}", e.toString());
+            }
+        }
     }
 
     private void takeOver(Build build) {
@@ -108,17 +114,21 @@ final class BuildTakeover {
                 if (outcome instanceof BuildResumption.Resumable resumable) {
                     String notice = "engine node '" + leases.node() + "' took this build over from "
                             + from(previous) + " and resumed it, replaying its plan; " + resumable.describe();
+                    String takeover = "engine node '" + leases.node() + "' took this build over from "
+                            + previous.map(l -> "engine node '" + l.owner() + "'").orElse("an engine that stopped");
                     LOG.warn("build {}: {}", build.describe(), notice);
-                    launcher.resume(now.get(), resumable, notice, lease.get());
+                    launcher.resume(now.get(), resumable, notice, takeover, lease.get());
                     kept = true;
                     handedOver = true;
                     return;
                 }
                 String why = stopped(previous) + ", and engine node '" + leases.node() + "' took the build over;"
                         + " it could not be resumed: " + ((BuildResumption.NotResumable) outcome).why();
-                int destroyed = destroyContainers(build);
-                why += (destroyed == 0 ? "" : "; the " + destroyed + " container(s) of the build found on this"
-                        + " node's workers were destroyed") + ". Trigger the job again";
+                BuildContainers.Destroyed destroyed = containers.destroy(build.id());
+                why += (destroyed.containers() == 0 ? "" : "; the " + destroyed.containers() + " container(s) of the"
+                        + " build found on this node's workers were destroyed")
+                        + (destroyed.volumes() == 0 ? "" : "; its " + destroyed.volumes() + " volume(s) too")
+                        + ". Trigger the job again";
                 BuildEventLog log = launcher.leasedLogOf(build.id(), lease.get());
                 LOG.warn("build {}: {}", build.describe(), why);
                 log.emit(new BuildEvent.Error(clock.now(), null, why));
@@ -192,25 +202,5 @@ final class BuildTakeover {
         Lease lease = previous.get();
         return "engine node '" + lease.owner() + "' stopped renewing its lease on this build (the lease lapsed at "
                 + lease.expiresAt() + ")";
-    }
-
-    /** Destroys the containers of the build this node's runtime can see; returns how many. */
-    private int destroyContainers(Build build) {
-        String id = Long.toString(build.id());
-        int destroyed = 0;
-        for (Worker worker : runtime.workers()) {
-            try {
-                for (Container container : worker.containers()) {
-                    if (id.equals(container.properties().get(BUILD_ID_PROPERTY))) {
-                        container.destroy();
-                        destroyed++;
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("build {}: could not destroy its containers on worker {}: {}", build.describe(),
-                        worker.info().name(), e.toString());
-            }
-        }
-        return destroyed;
     }
 }

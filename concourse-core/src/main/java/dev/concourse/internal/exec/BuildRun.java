@@ -79,11 +79,24 @@ public final class BuildRun implements AutoCloseable {
     }
 
     /**
-     * The task containers this run re-attaches to instead of starting their steps' processes (a
-     * build resumed on another node); add to them before {@link #run}.
+     * The steps of a build resumed on another node: those that finished (not run again) and the
+     * containers of those that were running (re-attached to); add to them before {@link #run}.
      */
-    public TaskReattachments reattachments() {
-        return context.reattachments;
+    public ResumedSteps resumed() {
+        return context.resumed;
+    }
+
+    /**
+     * Makes every step keep its containers and volumes until the build ends instead of destroying
+     * them when it ends, so that a node taking the build over can resume it past finished steps;
+     * the caller destroys them when the build ended (they carry the property
+     * {@code concourse:build-id}). Call before {@link #run}.
+     */
+    public void keepStepContainers() {
+        if (started.get()) {
+            throw new IllegalStateException(context.meta.describe() + " is running already");
+        }
+        context.keepStepContainers = true;
     }
 
     /**

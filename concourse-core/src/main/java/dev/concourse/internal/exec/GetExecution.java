@@ -13,10 +13,10 @@ import dev.concourse.internal.resourcetype.ResolvedType;
 import dev.concourse.internal.resourcetype.ResourceCall;
 import dev.concourse.internal.resourcetype.ResourceCancelledException;
 import dev.concourse.resource.MetadataField;
-import dev.concourse.resource.ResourceException;
 import dev.concourse.resource.ResourceResult;
 import dev.concourse.resource.ResourceVersion;
 import dev.concourse.resource.Version;
+import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.runtime.VolumeSpec;
 import dev.concourse.spi.runtime.Worker;
@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * recorded as the build's input (unless the scheduler recorded the inputs), and the metadata
  * becomes the local var {@code ((.:<step name>))}, as in Concourse.
  *
+ * <p>In a build resumed on another node ({@link ResumedSteps}), a get that finished before is not
+ * run again: its artifact is the volume it fetched into (kept until the build ends), or, when that
+ * is gone, the recorded version is fetched again; one whose script was running re-attaches to it
+ * through its kept container and reads its result.
+ *
  * <p>Outcomes: the script exits non-zero: {@code finish-get} with its status, the step fails
  * (stderr explains); invalid output, an unknown resource or type, a failed check, no version:
  * an {@code error} event naming the step and resource, the step errors; the step's
@@ -59,6 +64,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GetExecution {
     private static final Logger LOG = LoggerFactory.getLogger(GetExecution.class);
+    /** The property naming the get step on the volume it fetches into. */
+    static final String VOLUME_PROPERTY = "concourse:get";
 
     private final RunContext run;
     private final PlanNode.Get node;
@@ -66,6 +73,8 @@ final class GetExecution {
     private final LogStream stderr;
     private final String label;
     private final ResourceStepGuard guard;
+    /** The version this step fetched before a takeover, fetched again because its volume is gone. */
+    private Version refetch;
 
     GetExecution(RunContext run, PlanNode.Get node) {
         this.run = run;
@@ -81,6 +90,19 @@ final class GetExecution {
     }
 
     private Result execute(Cancellation buildCtx) {
+        Optional<ResumedSteps.FinishedGet> finished = run.resumed.takeFinished(node.id(),
+                ResumedSteps.FinishedGet.class);
+        if (finished.isPresent()) {
+            Optional<Result> taken = finishedBeforeTakeover(finished.get());
+            if (taken.isPresent()) {
+                return taken.get();
+            }
+            refetch = finished.get().version();
+        }
+        Optional<Container> running = run.resumed.take(node.id());
+        if (running.isPresent()) {
+            return reattach(running.get(), buildCtx);
+        }
         run.emit(new BuildEvent.InitializeGet(run.now(), origin()));
         EngineResources engine = ResourceSteps.engine(run, label);
         Pipeline pipeline = ResourceSteps.pipeline(run, engine, label);
@@ -110,32 +132,22 @@ final class GetExecution {
         Version version = version(engine, pipeline, resource, worker, cancel);
         StepCancelled.check(ctx);
         Map<String, String> owner = ResourceSteps.ownerProperties(run, node.id());
-        Volume volume = worker.createVolume(new VolumeSpec(null, null, false, owner));
+        Map<String, String> volumeProperties = new LinkedHashMap<>(owner);
+        volumeProperties.put(VOLUME_PROPERTY, step.name());
+        Volume volume = worker.createVolume(new VolumeSpec(null, null, false, volumeProperties));
         boolean registered = false;
         try {
             run.emit(new BuildEvent.StartGet(run.now(), origin()));
             ResourceCall call = ResourceCall.get(source, params, version,
-                    ResourceSteps.environment(run, engine, pipeline), stderr, cancel).withContainerProperties(owner);
-            ResourceResult result;
-            try {
-                result = engine.resources().get(type, call, worker, volume);
-            } catch (ResourceCancelledException e) {
-                throw e;
-            } catch (ResourceException e) {
-                if (e.exitStatus().isEmpty()) {
-                    throw e;
-                }
-                stderr.close();
-                run.emit(new BuildEvent.FinishGet(run.now(), origin(), e.exitStatus().getAsInt(), null, List.of()));
+                    ResourceSteps.environment(run, engine, pipeline), stderr, cancel).withContainerProperties(owner)
+                    .withKeptContainers(run.keepStepContainers);
+            Optional<ResourceResult> result = ResourceSteps.call(() -> engine.resources().get(type, call, worker,
+                    volume), stderr, this::failed);
+            if (result.isEmpty()) {
                 return Result.FAILED;
             }
-            run.artifacts.register(step.name(), volume);
             registered = true;
-            saveResult(engine, resource, result);
-            run.vars.set(step.name(), metadataVar(result.metadata()), false);
-            stderr.close();
-            run.emit(new BuildEvent.FinishGet(run.now(), origin(), 0, result.version(), result.metadata()));
-            return Result.SUCCEEDED;
+            return fetched(engine, resource, volume, result.get());
         } finally {
             if (!registered) {
                 destroy(volume);
@@ -143,10 +155,101 @@ final class GetExecution {
         }
     }
 
+    /** The fetch succeeded: the volume becomes the artifact, the result is saved, {@code finish-get}. */
+    private Result fetched(EngineResources engine, Resource resource, Volume volume, ResourceResult result) {
+        run.artifacts.register(step.name(), volume);
+        saveResult(engine, resource, result);
+        run.vars.set(step.name(), metadataVar(result.metadata()), false);
+        stderr.close();
+        run.emit(new BuildEvent.FinishGet(run.now(), origin(), 0, result.version(), result.metadata()));
+        return Result.SUCCEEDED;
+    }
+
+    // --- a build taken over from a stopped node ----------------------------------------------------
+
+    /**
+     * This get finished before the takeover: its outcome is the recorded one, and its artifact the
+     * volume it left (kept until the build ends), not fetched again. Empty when that volume is gone:
+     * then the step fetches the recorded version again, saying so.
+     */
+    private Optional<Result> finishedBeforeTakeover(ResumedSteps.FinishedGet finished) {
+        if (finished.exitStatus() != 0 || finished.version() == null) {
+            line(label + " failed before " + run.resumed.takeover() + " (exit status " + finished.exitStatus()
+                    + "); it is taken over as failed, not run again");
+            return Optional.of(Result.FAILED);
+        }
+        Optional<Volume> kept = keptVolume(run.env.runtime().workers());
+        if (kept.isEmpty()) {
+            line(label + " finished before " + run.resumed.takeover() + " (version " + finished.version()
+                    + "), and the volume it fetched into is gone; it is fetched again, the same version, so its"
+                    + " events appear twice");
+            return Optional.empty();
+        }
+        run.artifacts.register(step.name(), kept.get());
+        run.vars.set(step.name(), metadataVar(finished.metadata()), false);
+        line(label + " finished before " + run.resumed.takeover() + " (version " + finished.version() + "); it is"
+                + " taken over as finished, not fetched again: its artifact is the volume it fetched into");
+        return Optional.of(Result.SUCCEEDED);
+    }
+
+    /**
+     * This get's script was running when the node that ran it stopped: re-attached to through its
+     * kept container, its result read from the script's output, then recorded as a fetch is.
+     */
+    private Result reattach(Container container, Cancellation buildCtx) {
+        EngineResources engine = ResourceSteps.engine(run, label);
+        Pipeline pipeline = ResourceSteps.pipeline(run, engine, label);
+        Resource resource = ResourceSteps.resource(engine, pipeline, step.resourceName(), label);
+        Worker worker = run.env.runtime().worker(container.workerName()).orElseThrow(() -> new StepFailure(label
+                + " was fetching when " + run.resumed.takeover() + ", and worker " + container.workerName()
+                + " of its container is gone; it is not fetched again. Trigger the job again"));
+        Volume volume = keptVolume(List.of(worker)).orElseThrow(() -> new StepFailure(label + " was fetching when "
+                + run.resumed.takeover() + ", and the volume it fetched into is gone from worker "
+                + worker.info().name() + "; it is not fetched again. Trigger the job again"));
+        line(label + " was fetching when " + run.resumed.takeover() + "; re-attached to its script in container "
+                + container.handle() + " on worker " + worker.info().name());
+        try (Cancellation ctx = ResourceSteps.withTimeout(run, buildCtx, step.timeout(), label)) {
+            try {
+                return ResourceSteps.call(() -> engine.resources().reattach(container, stderr,
+                        ResourceSteps.signal(ctx)), stderr, this::failed)
+                        .map(result -> fetched(engine, resource, volume, result)).orElse(Result.FAILED);
+            } catch (ResourceCancelledException e) {
+                throw ResourceSteps.cancelled(run, ctx);
+            }
+        }
+    }
+
+    /** The script exited non-zero: {@code finish-get} with that status. */
+    private void failed(int exitStatus) {
+        run.emit(new BuildEvent.FinishGet(run.now(), origin(), exitStatus, null, List.of()));
+    }
+
+    /** The volume this step fetched into, on one of {@code workers}. */
+    private Optional<Volume> keptVolume(List<Worker> workers) {
+        Map<String, String> owner = ResourceSteps.ownerProperties(run, node.id());
+        for (Worker worker : workers) {
+            for (Volume volume : worker.volumes()) {
+                Map<String, String> properties = volume.properties();
+                if (step.name().equals(properties.get(VOLUME_PROPERTY))
+                        && owner.entrySet().stream().allMatch(e -> e.getValue().equals(properties.get(e.getKey())))) {
+                    return Optional.of(volume);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void line(String text) {
+        run.emit(new BuildEvent.Log(run.now(), new Origin(node.id(), Origin.Source.STDERR), text + "\n"));
+    }
+
     // --- which version ----------------------------------------------------------------------------
 
     private Version version(EngineResources engine, Pipeline pipeline, Resource resource, Worker worker,
             CancelSignal cancel) {
+        if (refetch != null) {
+            return refetch;
+        }
         if (node.versionFrom() != null) {
             return run.resources.result(node.versionFrom()).orElseThrow(() -> new StepFailure(label
                     + ": the version is missing from the put step before it"));

@@ -25,30 +25,29 @@ public final class PlannedStep {
     }
 
     /**
-     * The explicit {@code get} steps of the plan (not a put's implicit get, not the substeps of an
-     * {@code across}, which are planned when it runs): their step name by plan id, in plan order.
+     * The task, get (explicit or a put's implicit get) and put steps of the plan, outside any
+     * {@code across}: a description such as {@code task 'unit'} or {@code get step 'repo'} by plan
+     * id, in plan order.
      */
-    public Map<String, String> explicitGets() {
-        Map<String, String> gets = new LinkedHashMap<>();
-        collectGets(root, gets);
-        return gets;
+    public Map<String, String> containerSteps() {
+        Map<String, String> steps = new LinkedHashMap<>();
+        collectSteps(root, steps);
+        return steps;
     }
 
-    private static void collectGets(PlanNode node, Map<String, String> gets) {
+    private static void collectSteps(PlanNode node, Map<String, String> steps) {
         switch (node) {
-            case PlanNode.Get get -> {
-                if (get.versionFrom() == null) {
-                    gets.put(get.id(), get.step().name());
-                }
-            }
-            case PlanNode.Do d -> d.steps().forEach(child -> collectGets(child, gets));
-            case PlanNode.InParallel p -> p.steps().forEach(child -> collectGets(child, gets));
-            case PlanNode.Try t -> collectGets(t.step(), gets);
-            case PlanNode.Retry r -> r.attempts().forEach(child -> collectGets(child, gets));
-            case PlanNode.Timeout t -> collectGets(t.step(), gets);
+            case PlanNode.Task task -> steps.put(task.id(), "task '" + task.step().name() + "'");
+            case PlanNode.Get get -> steps.put(get.id(), "get step '" + get.step().name() + "'");
+            case PlanNode.Put put -> steps.put(put.id(), "put step '" + put.step().name() + "'");
+            case PlanNode.Do d -> d.steps().forEach(child -> collectSteps(child, steps));
+            case PlanNode.InParallel p -> p.steps().forEach(child -> collectSteps(child, steps));
+            case PlanNode.Try t -> collectSteps(t.step(), steps);
+            case PlanNode.Retry r -> r.attempts().forEach(child -> collectSteps(child, steps));
+            case PlanNode.Timeout t -> collectSteps(t.step(), steps);
             case PlanNode.Hook h -> {
-                collectGets(h.step(), gets);
-                collectGets(h.hook(), gets);
+                collectSteps(h.step(), steps);
+                collectSteps(h.hook(), steps);
             }
             default -> {
             }

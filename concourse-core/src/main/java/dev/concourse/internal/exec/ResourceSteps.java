@@ -7,8 +7,14 @@ import dev.concourse.internal.check.SourceEvaluator;
 import dev.concourse.internal.config.GoDuration;
 import dev.concourse.internal.resourcetype.BuildEnvironment;
 import dev.concourse.internal.resourcetype.CancelSignal;
+import dev.concourse.internal.resourcetype.ResourceCancelledException;
+import dev.concourse.resource.ResourceException;
+import dev.concourse.resource.ResourceResult;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * What the {@code get} and {@code put} executions share: finding the step's pipeline and resource,
@@ -114,6 +120,27 @@ final class ResourceSteps {
                 return registration::close;
             }
         };
+    }
+
+    /**
+     * Makes a resource call of a get or put: its result, or empty when its script exited non-zero,
+     * after closing {@code stderr} and handing that exit status to {@code failed} (which emits the
+     * step's {@code finish-get} or {@code finish-put} with it). Other failures and a cancellation
+     * are thrown as they are.
+     */
+    static Optional<ResourceResult> call(Supplier<ResourceResult> call, LogStream stderr, IntConsumer failed) {
+        try {
+            return Optional.of(call.get());
+        } catch (ResourceCancelledException e) {
+            throw e;
+        } catch (ResourceException e) {
+            if (e.exitStatus().isEmpty()) {
+                throw e;
+            }
+            stderr.close();
+            failed.accept(e.exitStatus().getAsInt());
+            return Optional.empty();
+        }
     }
 
     /** Properties naming the owner of containers and volumes: the build and the step's plan id. */

@@ -23,8 +23,13 @@ final class RunContext {
     final BuildVariables vars;
     /** What the build's get and put steps share (its pipeline, resolved inputs, put results). */
     final ResourceRun resources;
-    /** Task containers to re-attach to (a build taken over from a stopped node); usually empty. */
-    final TaskReattachments reattachments;
+    /** Steps a build taken over from a stopped node finished or runs (containers to re-attach to); usually empty. */
+    final ResumedSteps resumed;
+    /**
+     * Whether steps keep their containers (and volumes) until the build ends instead of destroying
+     * them when they end: set for builds another node may take over and resume ({@link BuildRun#keepStepContainers}).
+     */
+    volatile boolean keepStepContainers;
     private final BuildEventSink sink;
     private final Runnable abortBuild;
 
@@ -37,7 +42,7 @@ final class RunContext {
         this.vars = vars;
         this.abortBuild = abortBuild;
         this.resources = new ResourceRun();
-        this.reattachments = new TaskReattachments();
+        this.resumed = new ResumedSteps();
         this.workerWaits = new WorkerWaits();
         this.placement = env.placement().isEmpty()
                 ? PlacementStrategies.volumeLocality()
@@ -53,7 +58,8 @@ final class RunContext {
         this.workerWaits = shared.workerWaits;
         this.placement = shared.placement;
         this.resources = shared.resources;
-        this.reattachments = shared.reattachments;
+        this.resumed = shared.resumed;
+        this.keepStepContainers = shared.keepStepContainers;
         this.vars = vars;
     }
 

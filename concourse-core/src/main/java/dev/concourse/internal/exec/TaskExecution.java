@@ -45,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * {@code error: timeout exceeded} and fails; when the build is aborted it emits
  * {@code error: interrupted} and is aborted. Other problems emit an {@code error} event and error.
  *
- * <p>The container is destroyed when the step ends, whatever the outcome: Concourse keeps failed
- * containers for a while so users can hijack them; there is no hijacking here yet.
+ * <p>The container is destroyed when the step ends, whatever the outcome (Concourse keeps failed
+ * containers for a while so users can hijack them; there is no hijacking here yet), unless the
+ * build keeps its steps' containers for a takeover ({@link BuildRun#keepStepContainers}); then the
+ * engine destroys them when the build ends. In a build resumed on another node, a task that
+ * finished before is not run again ({@link ResumedSteps}), and one that was running re-attaches.
  */
 final class TaskExecution {
     private static final Logger LOG = LoggerFactory.getLogger(TaskExecution.class);
@@ -92,7 +95,12 @@ final class TaskExecution {
     private Result execute(Cancellation buildCtx) {
         TaskConfig config = TaskConfigResolver.resolve(run, step);
         TaskSummary summary = TaskConfigResolver.summary(config);
-        Optional<Container> previous = run.reattachments.take(node.id());
+        Optional<ResumedSteps.FinishedTask> finished = run.resumed.takeFinished(node.id(),
+                ResumedSteps.FinishedTask.class);
+        if (finished.isPresent()) {
+            return finishedBeforeTakeover(finished.get(), config);
+        }
+        Optional<Container> previous = run.resumed.take(node.id());
         if (previous.isPresent()) {
             // Its initialize-task and start-task are in the log already, from the node that started it.
             return reattach(previous.get(), config, buildCtx);
@@ -142,8 +150,10 @@ final class TaskExecution {
                 run.emit(new BuildEvent.FinishTask(run.now(), origin(), exitStatus));
                 return Result.of(exitStatus == 0);
             } finally {
-                destroy(container);
-                mounts.destroyUnclaimed();
+                if (!run.keepStepContainers) {
+                    destroy(container);
+                    mounts.destroyUnclaimed();
+                }
             }
         }
     }
@@ -172,9 +182,48 @@ final class TaskExecution {
             run.emit(new BuildEvent.FinishTask(run.now(), origin(), exitStatus));
             return Result.of(exitStatus == 0);
         } finally {
-            destroy(container);
-            destroyStepVolumes(container.workerName());
+            if (!run.keepStepContainers) {
+                destroy(container);
+                destroyStepVolumes(container.workerName());
+            }
         }
+    }
+
+    /**
+     * A build resumed after a takeover, whose log says this task finished on the stopped node: it
+     * is not run again. Its outcome is its recorded exit status and its outputs are the volumes it
+     * left (kept until the build ends), found on the workers by their owner properties; if one is
+     * gone the step errors, naming it.
+     */
+    private Result finishedBeforeTakeover(ResumedSteps.FinishedTask finished, TaskConfig config) {
+        Map<String, Volume> outputs = new LinkedHashMap<>();
+        for (TaskConfig.TaskOutputConfig output : config.outputs()) {
+            Volume volume = keptOutput(output.name()).orElseThrow(() -> new StepFailure("task '" + step.name()
+                    + "' finished (exit status " + finished.exitStatus() + ") before " + run.resumed.takeover()
+                    + ", and the volume of its output '" + output.name() + "' it left is gone from the workers of"
+                    + " the " + run.env.runtime().id() + " runtime; the task is not run again. Trigger the job"
+                    + " again"));
+            outputs.put(step.outputMapping().getOrDefault(output.name(), output.name()), volume);
+        }
+        outputs.forEach(run.artifacts::register);
+        run.emit(new BuildEvent.Log(run.now(), new Origin(node.id(), Origin.Source.STDERR), "task '" + step.name()
+                + "' finished before " + run.resumed.takeover() + " (exit status " + finished.exitStatus() + "); it is"
+                + " taken over as finished, not run again" + (outputs.isEmpty() ? "" : "; its outputs are the volumes"
+                + " it left") + "\n"));
+        return Result.of(finished.exitStatus() == 0);
+    }
+
+    /** The volume of the output {@code name} this step made, on any worker. */
+    private Optional<Volume> keptOutput(String name) {
+        for (Worker worker : run.env.runtime().workers()) {
+            Optional<Volume> found = stepVolumes(worker).stream()
+                    .filter(v -> name.equals(v.properties().get("concourse:output")))
+                    .findFirst();
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
     }
 
     /** The output volumes the stopped node made for this step (by their owner properties), as artifacts. */

@@ -20,10 +20,14 @@ import java.util.Objects;
  * @param cancel              raised when the step is aborted or times out
  * @param containerProperties properties given to containers and volumes made for the call (their
  *                            owner: build id, plan id), for finding them after a restart
+ * @param keepContainers      whether the containers and volumes made for the call stay when it ends
+ *                            (the build's owner destroys them when the build ends), with the script's
+ *                            result cached on the container ({@code concourse:resource-result}), so
+ *                            that a node taking the build over finds them
  */
 public record ResourceCall(Map<String, Object> source, Map<String, Object> params, Version version,
         Map<String, String> environment, OutputStream log, CancelSignal cancel,
-        Map<String, String> containerProperties) {
+        Map<String, String> containerProperties, boolean keepContainers) {
 
     public ResourceCall {
         source = Frozen.map(source);
@@ -37,23 +41,28 @@ public record ResourceCall(Map<String, Object> source, Map<String, Object> param
     /** A check from {@code version} (null for the first). */
     public static ResourceCall check(Map<String, Object> source, Version version, OutputStream log,
             CancelSignal cancel) {
-        return new ResourceCall(source, Map.of(), version, Map.of(), log, cancel, Map.of());
+        return new ResourceCall(source, Map.of(), version, Map.of(), log, cancel, Map.of(), false);
     }
 
     /** A get of {@code version}. */
     public static ResourceCall get(Map<String, Object> source, Map<String, Object> params, Version version,
             Map<String, String> environment, OutputStream log, CancelSignal cancel) {
-        return new ResourceCall(source, params, version, environment, log, cancel, Map.of());
+        return new ResourceCall(source, params, version, environment, log, cancel, Map.of(), false);
     }
 
     /** A put. */
     public static ResourceCall put(Map<String, Object> source, Map<String, Object> params,
             Map<String, String> environment, OutputStream log, CancelSignal cancel) {
-        return new ResourceCall(source, params, null, environment, log, cancel, Map.of());
+        return new ResourceCall(source, params, null, environment, log, cancel, Map.of(), false);
     }
 
     /** This call with {@code properties} on the containers and volumes it makes. */
     public ResourceCall withContainerProperties(Map<String, String> properties) {
-        return new ResourceCall(source, params, version, environment, log, cancel, properties);
+        return new ResourceCall(source, params, version, environment, log, cancel, properties, keepContainers);
+    }
+
+    /** This call keeping (or not) the containers and volumes it makes when it ends. */
+    public ResourceCall withKeptContainers(boolean keep) {
+        return new ResourceCall(source, params, version, environment, log, cancel, containerProperties, keep);
     }
 }

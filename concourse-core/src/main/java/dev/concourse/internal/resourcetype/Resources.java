@@ -4,9 +4,11 @@ import dev.concourse.resource.ResourceException;
 import dev.concourse.resource.ResourceResult;
 import dev.concourse.resource.Version;
 import dev.concourse.spi.resource.ResourceRequest;
+import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.runtime.Worker;
 import dev.concourse.spi.scheduling.EngineClock;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +99,7 @@ public final class Resources {
             case ResolvedType.Native n -> NativeRunner.intoVolume(directory, path -> natives.call(
                     describe("get", type), call.cancel(), () -> n.type().get(request, path)));
             case ResolvedType.Container c -> scripts.get(c, request, call.cancel(), required(worker, c),
-                    call.containerProperties(), directory);
+                    call.containerProperties(), call.keepContainers(), directory);
         };
         return checked(result, "get", type);
     }
@@ -115,9 +117,22 @@ public final class Resources {
             case ResolvedType.Native n -> NativeRunner.withArtifacts(artifacts, path -> natives.call(
                     describe("put", type), call.cancel(), () -> n.type().put(request, path)));
             case ResolvedType.Container c -> scripts.put(c, request, call.cancel(), required(worker, c),
-                    call.containerProperties(), artifacts);
+                    call.containerProperties(), call.keepContainers(), artifacts);
         };
         return checked(result, "put", type);
+    }
+
+    /**
+     * The result of a get or put of a container type whose kept container an earlier engine made
+     * ({@link ResourceCall#keepContainers()}): cached on it, or read from its script, re-attached to
+     * (a build taken over from a stopped engine node). Outcomes as for {@link #get}.
+     *
+     * @param log the step's stderr, which gets the script's further output
+     */
+    public ResourceResult reattach(Container container, OutputStream log, CancelSignal cancel) {
+        Objects.requireNonNull(container, "container");
+        return scripts.reattach(container, log == null ? OutputStream.nullOutputStream() : log,
+                Objects.requireNonNull(cancel, "cancel"));
     }
 
     private static ResourceRequest request(ResolvedType type, ResourceCall call, Map<String, Object> params,

@@ -19,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,11 +50,13 @@ import org.slf4j.LoggerFactory;
  *   <li>when the call is cancelled the script gets TERMINATE, then KILL after the abort grace
  *       period, and the call ends with a {@link ResourceCancelledException} once it has exited;</li>
  *   <li>the container (and the scratch and copied volumes) are destroyed at the end, whatever the
- *       outcome.</li>
+ *       outcome, unless the call keeps them ({@link ResourceCall#keepContainers()}, a build another
+ *       engine node may take over): then a successful script's stdout is cached on its container as
+ *       {@code concourse:resource-result}, as Concourse caches it, and {@link #reattach} gives a
+ *       later engine the result, from that cache or by re-attaching to the running script
+ *       (Concourse's {@code attachOrRun}).</li>
  * </ul>
- * Not done (yet): re-attaching to a running script after an engine restart and caching the result
- * in the container (Concourse's {@code attachOrRun} and {@code concourse:resource-result}); the
- * {@code /etc/ssl/certs} bind mount.
+ * Not done (yet): the {@code /etc/ssl/certs} bind mount.
  */
 final class ScriptResource {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptResource.class);
@@ -63,6 +66,10 @@ final class ScriptResource {
     static final String GET_DIR = "/tmp/build/get";
     static final String PUT_DIR = "/tmp/build/put";
     static final String PROCESS_ID = "resource";
+    /** The container property caching a get's or put's stdout once the script succeeded. */
+    static final String RESULT_PROPERTY = "concourse:resource-result";
+    /** Results larger than this are not cached (a real get or put result is a few hundred bytes). */
+    private static final int MAX_CACHED_RESULT = 1024 * 1024;
     /** More than any sane list of versions; a runaway script must not exhaust the heap. */
     static final int MAX_STDOUT_BYTES = 16 * 1024 * 1024;
 
@@ -78,12 +85,12 @@ final class ScriptResource {
             Map<String, String> properties) {
         ContainerSpec spec = spec(type, Map.of(), null, List.of(), properties, "check");
         byte[] stdout = run(type, worker, spec, CHECK, List.of(), CHECK, request.source(), Map.of(),
-                request.version(), request.log(), cancel);
+                request.version(), request.log(), cancel, false);
         return ProtocolJson.versions(stdout, CHECK);
     }
 
     ResourceResult get(ResolvedType.Container type, ResourceRequest request, CancelSignal cancel, Worker worker,
-            Map<String, String> properties, Volume directory) {
+            Map<String, String> properties, boolean keep, Volume directory) {
         if (!directory.workerName().equals(worker.info().name())) {
             throw new ResourceException("cannot fetch into volume " + directory.handle() + ": it is on worker "
                     + directory.workerName() + ", the get runs on " + worker.info().name());
@@ -92,12 +99,12 @@ final class ScriptResource {
                 List.of(new ContainerSpec.Mount(directory, GET_DIR, false)), properties, "get");
         String argument = worker.info().isolated() ? GET_DIR : directory.path();
         byte[] stdout = run(type, worker, spec, IN, List.of(argument), IN + " " + GET_DIR, request.source(),
-                request.params(), request.version(), request.log(), cancel);
+                request.params(), request.version(), request.log(), cancel, keep);
         return ProtocolJson.result(stdout, IN + " " + GET_DIR);
     }
 
     ResourceResult put(ResolvedType.Container type, ResourceRequest request, CancelSignal cancel, Worker worker,
-            Map<String, String> properties, Map<String, Volume> artifacts) {
+            Map<String, String> properties, boolean keep, Map<String, Volume> artifacts) {
         List<Volume> created = new ArrayList<>();
         try {
             Volume scratch = track(created, worker.createVolume(volumeSpec(type, null, properties)));
@@ -115,11 +122,13 @@ final class ScriptResource {
             ContainerSpec spec = spec(type, request.environment(), PUT_DIR, mounts, properties, "put");
             String argument = worker.info().isolated() ? PUT_DIR : scratch.path();
             byte[] stdout = run(type, worker, spec, OUT, List.of(argument), OUT + " " + PUT_DIR, request.source(),
-                    request.params(), null, request.log(), cancel);
+                    request.params(), null, request.log(), cancel, keep);
             return ProtocolJson.result(stdout, OUT + " " + PUT_DIR);
         } finally {
-            for (Volume volume : created) {
-                destroy(volume);
+            if (!keep) {
+                for (Volume volume : created) {
+                    destroy(volume);
+                }
             }
         }
     }
@@ -130,7 +139,7 @@ final class ScriptResource {
      */
     private byte[] run(ResolvedType.Container type, Worker worker, ContainerSpec spec, String script,
             List<String> args, String command, Map<String, Object> source, Map<String, Object> params,
-            Version version, OutputStream log, CancelSignal cancel) {
+            Version version, OutputStream log, CancelSignal cancel, boolean keep) {
         ResourceCancelledException.throwIfCancelled(cancel, "resource script '" + command + "' of type '"
                 + type.name() + "'");
         Container container;
@@ -152,25 +161,81 @@ final class ScriptResource {
                         + e.getMessage() + "; a container resource type's image must have /opt/resource/check, in "
                         + "and out", e);
             }
-            int exitStatus = await(process, cancel);
-            if (cancel.isCancelled() || Thread.currentThread().isInterrupted()) {
-                throw new ResourceCancelledException("resource script '" + command + "' of type '" + type.name()
-                        + "' was stopped: the step was cancelled");
+            byte[] result = ended(process, stdout, command, type.name(), cancel);
+            if (keep) {
+                cache(container, result);
             }
-            if (exitStatus != 0) {
-                String message = "resource script '" + command + "' failed: exit status " + exitStatus
-                        + " (see stderr above)";
-                // Windows reports some statuses as negative ints; they still fail the step, without a status.
-                throw exitStatus > 0 ? new ResourceException(message, exitStatus) : new ResourceException(message);
-            }
-            if (stdout.overflowed()) {
-                throw new ResourceException("resource script '" + command + "' printed more than "
-                        + MAX_STDOUT_BYTES / (1024 * 1024) + " MiB on stdout; its output began: "
-                        + ProtocolJson.quote(stdout.bytes()));
-            }
-            return stdout.bytes();
+            return result;
         } finally {
-            destroy(container);
+            if (!keep) {
+                destroy(container);
+            }
+        }
+    }
+
+    /**
+     * The result of the get or put whose container {@code container} an earlier engine made and
+     * kept ({@link ResourceCall#keepContainers()}): its cached stdout if the script succeeded
+     * already, else the script's further output once it ends, re-attached to its running process
+     * (what it printed while no engine read waits in its output pipe). A script that cannot be
+     * attached to is not run again (it may have run part-way): that is a {@link ResourceException}.
+     */
+    ResourceResult reattach(Container container, OutputStream log, CancelSignal cancel) {
+        Map<String, String> properties = container.properties();
+        String kind = properties.getOrDefault("concourse:type", "");
+        String command = kind.equals("put") ? OUT + " " + PUT_DIR : IN + " " + GET_DIR;
+        String typeName = properties.getOrDefault("concourse:resource-type", "?");
+        String cached = properties.get(RESULT_PROPERTY);
+        if (cached != null) {
+            return ProtocolJson.result(cached.getBytes(StandardCharsets.UTF_8), command);
+        }
+        BoundedOutput stdout = new BoundedOutput(MAX_STDOUT_BYTES);
+        ContainerProcess process = container.attach(PROCESS_ID, new ProcessIO(null, stdout, log)).orElseThrow(() ->
+                new ResourceException("resource script '" + command + "' of type '" + typeName + "' in container "
+                        + container.handle() + " on worker " + container.workerName() + " has no process the runtime"
+                        + " can re-attach to, and no cached result; it is not run again, as it may have run part-way"));
+        byte[] result = ended(process, stdout, command, typeName, cancel);
+        if (result.length == 0) {
+            throw new ResourceException("resource script '" + command + "' of type '" + typeName + "' in container "
+                    + container.handle() + " on worker " + container.workerName() + " ended while no engine node read"
+                    + " its output, so its result is lost; it is not run again");
+        }
+        cache(container, result);
+        return ProtocolJson.result(result, command);
+    }
+
+    /** Waits for the script and checks how it ended; returns its stdout. */
+    private byte[] ended(ContainerProcess process, BoundedOutput stdout, String command, String typeName,
+            CancelSignal cancel) {
+        int exitStatus = await(process, cancel);
+        if (cancel.isCancelled() || Thread.currentThread().isInterrupted()) {
+            throw new ResourceCancelledException("resource script '" + command + "' of type '" + typeName
+                    + "' was stopped: the step was cancelled");
+        }
+        if (exitStatus != 0) {
+            String message = "resource script '" + command + "' failed: exit status " + exitStatus
+                    + " (see stderr above)";
+            // Windows reports some statuses as negative ints; they still fail the step, without a status.
+            throw exitStatus > 0 ? new ResourceException(message, exitStatus) : new ResourceException(message);
+        }
+        if (stdout.overflowed()) {
+            throw new ResourceException("resource script '" + command + "' printed more than "
+                    + MAX_STDOUT_BYTES / (1024 * 1024) + " MiB on stdout; its output began: "
+                    + ProtocolJson.quote(stdout.bytes()));
+        }
+        return stdout.bytes();
+    }
+
+    /** Caches a succeeded script's stdout on its kept container, for a node taking the build over. */
+    private static void cache(Container container, byte[] stdout) {
+        if (stdout.length > MAX_CACHED_RESULT) {
+            return;
+        }
+        try {
+            container.setProperty(RESULT_PROPERTY, new String(stdout, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            LOG.warn("could not cache the result of a resource script on container {}: {}", container.handle(),
+                    e.toString());
         }
     }
 

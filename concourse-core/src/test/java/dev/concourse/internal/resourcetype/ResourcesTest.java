@@ -115,7 +115,7 @@ class ResourcesTest {
         RecordingType recording = new RecordingType();
 
         resources.check(new ResolvedType.Native(recording, Map.of()), new ResourceCall(Map.of(), Map.of("p", 1),
-                Version.of("v", "0"), Map.of("BUILD_ID", "42"), log, CancelSignal.NEVER, Map.of()), null);
+                Version.of("v", "0"), Map.of("BUILD_ID", "42"), log, CancelSignal.NEVER, Map.of(), false), null);
 
         ResourceRequest request = recording.requests.getFirst();
         assertThat(request.params()).isEmpty();

@@ -163,7 +163,7 @@ class ScriptResourceTest {
         Volume fetched = worker.createVolume(VolumeSpec.empty());
         Volume artifact = volumeWith(Map.of("a.txt", "a"));
 
-        resources.check(echo, new ResourceCall(Map.of(), Map.of(), null, env, log, CancelSignal.NEVER, Map.of()),
+        resources.check(echo, new ResourceCall(Map.of(), Map.of(), null, env, log, CancelSignal.NEVER, Map.of(), false),
                 worker);
         ResourceResult got = resources.get(echo, ResourceCall.get(Map.of(), Map.of(), Version.of("v", "1"), env, log,
                 CancelSignal.NEVER), worker, fetched);

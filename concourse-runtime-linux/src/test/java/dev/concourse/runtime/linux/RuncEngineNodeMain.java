@@ -6,18 +6,25 @@ import dev.concourse.Build;
 import dev.concourse.PipelineEngine;
 import dev.concourse.PipelineRef;
 import dev.concourse.db.JpaStorage;
+import dev.concourse.spi.runtime.Worker;
+import dev.concourse.spi.scheduling.PlacementRequest;
+import dev.concourse.spi.scheduling.PlacementStrategy;
 import dev.concourse.vars.StaticVariables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An engine node with the runc runtime in a JVM of its own, for {@link RuncNodeTakeoverTest}: on
  * the database at {@code args[0]} it sets the pipeline in the file {@code args[4]} as
  * {@code main/takeover}, triggers its job {@code long}, prints {@code BUILD <id>} and runs until
  * killed (or until its standard input closes). Arguments: JDBC URL, the runc runtime's base
- * directory, the node name, the lease duration in milliseconds, the pipeline file.
+ * directory, the node name, the lease duration in milliseconds, the pipeline file, and optionally
+ * {@code one-task}: then the node places one task step only, and every later one waits for a
+ * worker (a build stopped after a task finished, before the next one started).
  */
 public final class RuncEngineNodeMain {
     private RuncEngineNodeMain() {
@@ -35,7 +42,7 @@ public final class RuncEngineNodeMain {
                 JpaStorage storage = JpaStorage.builder().dataSource(pool).build();
                 RuncContainerRuntime runtime = RuncContainerRuntime.builder().baseDirectory(base)
                         .garbageCollectionInterval(Duration.ZERO).build();
-                PipelineEngine engine = PipelineEngine.builder().storage(storage).runtime(runtime).nodeName(node)
+                PipelineEngine engine = builder(args).storage(storage).runtime(runtime).nodeName(node)
                         .leaseDuration(lease).build()) {
             engine.start();
             PipelineRef ref = PipelineRef.main("takeover");
@@ -47,6 +54,34 @@ public final class RuncEngineNodeMain {
             while (System.in.read() >= 0) {
                 // nothing to read but the end
             }
+        }
+    }
+
+    private static PipelineEngine.Builder builder(String[] args) {
+        PipelineEngine.Builder builder = PipelineEngine.builder();
+        if (args.length > 5 && args[5].equals("one-task")) {
+            builder.placement(new OneTask());
+        }
+        return builder;
+    }
+
+    /** Approves the first task placement only; later tasks wait for a worker for ever. */
+    private static final class OneTask implements PlacementStrategy {
+        private final AtomicInteger tasks = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "one-task";
+        }
+
+        @Override
+        public List<Worker> order(PlacementRequest request, List<Worker> candidates) {
+            return candidates;
+        }
+
+        @Override
+        public boolean approve(Worker worker, PlacementRequest request) {
+            return request.kind() != PlacementRequest.StepKind.TASK || tasks.incrementAndGet() == 1;
         }
     }
 }

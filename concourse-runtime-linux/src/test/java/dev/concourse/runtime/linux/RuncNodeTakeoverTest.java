@@ -14,6 +14,7 @@ import dev.concourse.Resource;
 import dev.concourse.resource.Version;
 import dev.concourse.db.JpaStorage;
 import dev.concourse.spi.runtime.Container;
+import dev.concourse.spi.runtime.Volume;
 import dev.concourse.spi.storage.Lease;
 import dev.concourse.spi.storage.StoredEvent;
 import java.io.BufferedReader;
@@ -55,9 +56,10 @@ import tools.jackson.databind.json.JsonMapper;
  * build's task waits (a JVM of its own, {@link RuncEngineNodeMain}) has the build taken over by
  * another node, which resumes it and re-attaches to the task's process (its runc supervisor
  * outlived the dead node): the build succeeds with the task's whole output in its log, once, and
- * the task ran once. A build whose finished steps are gets of its inputs is resumed too: the gets
- * fetch the build's stored input versions again, saying so. A build one of whose tasks finished
- * already is not resumed (the task would run again): it ends errored and its running task is stopped.
+ * the task ran once. Builds are resumed past finished steps: a finished get, task or put is taken
+ * over as finished (not run again; its kept volumes are the artifacts), a put whose {@code out}
+ * script was running is re-attached and its result read. A finished task whose kept output volume
+ * is gone ends the build errored, naming both nodes and the output.
  */
 @ExtendWith(LeftoverCleanup.class)
 class RuncNodeTakeoverTest {
@@ -144,13 +146,10 @@ class RuncNodeTakeoverTest {
         Lease ownedByNode1 = store.leases().find("build:" + buildId).orElseThrow();
         assertThat(ownedByNode1.owner()).isEqualTo("node-1");
 
-        child.destroyForcibly();
-        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        killNode1();
         CompletableFuture<Build> finished = startNode2(base, buildId);
 
-        String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
-                .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
-                .map(StoredEvent::json).findFirst());
+        String notice = awaitNotice(store, buildId);
         assertThat(notice).contains("engine node 'node-2' took this build over from engine node 'node-1'",
                 "resumed it", "task 'wait'", "re-attached");
         assertThat(store.leases().find("build:" + buildId).orElseThrow().owner()).isEqualTo("node-2");
@@ -182,10 +181,74 @@ class RuncNodeTakeoverTest {
     }
 
     @Test
-    void aBuildWithAFinishedStepIsNotResumedButEndsErroredAndItsRunningTaskIsStopped() throws Exception {
+    void aBuildWhoseFinishedTaskLostItsKeptOutputVolumeEndsErroredNamingBothNodesAndTheOutput() throws Exception {
         Path base = LeftoverCleanup.track(work.resolve("runc"));
         Path rootfs = BusyboxRootfs.build(work.resolve("image"));
-        long buildId = startNode1(base, """
+        long buildId = startNode1(base, twoTasks(rootfs,
+                "echo \"waiting with $(cat made/file)\"; while [ ! -f /tmp/go ]; do sleep 0.1; done"));
+        JpaStorage store = storage(schemaUrl());
+        await("the second task's line stored", () -> stdout(store.events().read(buildId, 1, 1000))
+                .contains("waiting with made-by-first\n") ? Optional.of(true) : Optional.empty());
+        killNode1();
+        // The output the first task left, kept for a takeover, goes missing while no node runs.
+        try (RuncContainerRuntime meanwhile = RuncContainerRuntime.builder().baseDirectory(base)
+                .garbageCollectionInterval(Duration.ZERO).build()) {
+            List<Volume> outputs = meanwhile.workers().getFirst().volumes().stream()
+                    .filter(v -> Long.toString(buildId).equals(v.properties().get("concourse:build-id"))
+                            && "made".equals(v.properties().get("concourse:output"))).toList();
+            assertThat(outputs).hasSize(1);
+            outputs.getFirst().destroy();
+        }
+
+        Build build = startNode2(base, buildId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(build.status()).isEqualTo(BuildStatus.ERRORED);
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).filteredOn(e -> e.type().equals("error")).singleElement()
+                .satisfies(e -> assertThat(e.json()).contains("task 'first' finished (exit status 0) before engine"
+                        + " node 'node-2' took this build over from engine node 'node-1'", "the volume of its output"
+                        + " 'made' it left is gone", "not run again"));
+        assertThat(events).extracting(StoredEvent::type).filteredOn(t -> t.equals("start-task"))
+                .as("neither task started again").hasSize(2);
+        assertThat(stdout(events)).isEqualTo("first\nwaiting with made-by-first\n");
+        assertNothingLeftOf(buildId);
+    }
+
+    @Test
+    void aBuildKilledAfterATaskFinishedBeforeTheNextStartedRunsOnlyTheNextOne() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        Path rootfs = BusyboxRootfs.build(work.resolve("image"));
+        // node-1 places one task only: the second waits for a worker until node-1 is killed.
+        long buildId = startNode1(base, twoTasks(rootfs, "echo \"second sees $(cat made/file)\""), "one-task");
+        JpaStorage store = storage(schemaUrl());
+        List<StoredEvent> committed = await("the second task waiting for a worker", () -> {
+            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+            return events.stream().anyMatch(e -> e.type().equals("waiting-for-worker"))
+                    ? Optional.of(events) : Optional.empty();
+        });
+        assertThat(committed).extracting(StoredEvent::type).contains("finish-task")
+                .filteredOn(t -> t.equals("start-task")).hasSize(1);
+        killNode1();
+
+        Build build = startNode2(base, buildId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
+        assertThat(stdout(events)).isEqualTo("first\nsecond sees made-by-first\n");
+        assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
+                .filteredOn(t -> t.startsWith("start-") || t.startsWith("finish-"))
+                .containsExactly("start-task", "finish-task", "start-task", "finish-task");
+        assertThat(logs(events)).containsOnlyOnce("task 'first' finished before engine node 'node-2' took this build"
+                + " over from engine node 'node-1' (exit status 0); it is taken over as finished, not run again");
+        assertNothingLeftOf(buildId);
+    }
+
+    /**
+     * A job whose task {@code first} (busybox in {@code rootfs}) prints {@code first} and writes
+     * {@code made-by-first} to its output {@code made}, and whose task {@code second} runs the shell
+     * {@code script} with that output as its input.
+     */
+    private static String twoTasks(Path rootfs, String script) {
+        return """
                 jobs:
                 - name: long
                   plan:
@@ -193,31 +256,197 @@ class RuncNodeTakeoverTest {
                     config:
                       platform: linux
                       rootfs_uri: raw://%s
-                      run: {path: echo, args: [first]}
-                  - task: wait
+                      outputs: [{name: made}]
+                      run: {path: sh, args: [-c, 'echo first; echo made-by-first > made/file']}
+                  - task: second
                     config:
                       platform: linux
                       rootfs_uri: raw://%s
+                      inputs: [{name: made}]
+                      run: {path: sh, args: [-c, '%s']}
+                """.formatted(rootfs, rootfs, script);
+    }
+
+    /**
+     * A pipeline with the resource {@code out} of the type {@link #counterType()} and the job
+     * {@code long} whose plan is {@code plan} (YAML list items, indented for {@code plan:}).
+     */
+    private String withCounter(String plan) throws Exception {
+        return """
+                resource_types:
+                - name: counter
+                  type: local-image
+                  source: {path: %s}
+                resources:
+                - name: out
+                  type: counter
+                jobs:
+                - name: long
+                  plan:
+                """.formatted(counterType()) + plan;
+    }
+
+    /**
+     * A container resource type (busybox with {@code /opt/resource} scripts, through
+     * {@code local-image}) whose {@code out} counts its runs in {@code /tmp/runs}, says on stderr
+     * what it sees, waits for {@code /tmp/go} when its params say {@code wait: true}, and creates
+     * version {@code v1}; its {@code in} does the same (counting, waiting), then writes a file; its
+     * {@code check} finds {@code v1}.
+     */
+    private Path counterType() throws Exception {
+        Path image = BusyboxRootfs.build(work.resolve("type"));
+        Path resource = Files.createDirectories(image.resolve("opt/resource"));
+        script(resource.resolve("check"), """
+                #!/bin/sh
+                cat >/dev/null
+                echo '[{"ref":"v1"}]'
+                """);
+        script(resource.resolve("in"), """
+                #!/bin/sh
+                request=$(cat)
+                echo run >> /tmp/runs
+                case "$request" in
+                  *'"wait":true'*) echo "in waiting" >&2; while [ ! -f /tmp/go ]; do sleep 0.1; done ;;
+                esac
+                echo "fetched v1" > "$1/fetched"
+                echo '{"version":{"ref":"v1"},"metadata":[{"name":"by","value":"in"}]}'
+                """);
+        script(resource.resolve("out"), """
+                #!/bin/sh
+                request=$(cat)
+                echo run >> /tmp/runs
+                echo "out sees $(cat "$1"/made/file 2>/dev/null || echo nothing)" >&2
+                case "$request" in
+                  *'"wait":true'*) echo "out waiting" >&2; while [ ! -f /tmp/go ]; do sleep 0.1; done ;;
+                esac
+                echo '{"version":{"ref":"v1"},"metadata":[{"name":"by","value":"out"}]}'
+                """);
+        return image;
+    }
+
+    @Test
+    void aBuildKilledInItsSecondTaskResumesPastTheFirstTaskAndThePutWhichRanOnce() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        Path image = BusyboxRootfs.build(work.resolve("image"));
+        long buildId = startNode1(base, withCounter("""
+                  - task: first
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      outputs: [{name: made}]
+                      run: {path: sh, args: [-c, 'echo run >> /tmp/runs; echo "first ran"; echo made-by-first > made/file']}
+                  - put: out
+                    inputs: [made]
+                  - task: second
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      inputs: [{name: made}, {name: out}]
                       run:
                         path: sh
-                        args: [-c, 'echo waiting; while [ ! -f /tmp/go ]; do sleep 0.1; done']
-                """.formatted(rootfs, rootfs));
+                        args: [-c, 'echo run >> /tmp/runs; echo "second sees $(cat made/file) and $(cat out/fetched)"; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo done']
+                """.formatted(image, image)));
         JpaStorage store = storage(schemaUrl());
-        await("the second task's line stored", () -> stdout(store.events().read(buildId, 1, 1000))
-                .contains("waiting\n") ? Optional.of(true) : Optional.empty());
-        child.destroyForcibly();
-        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        List<StoredEvent> committed = await("the second task's line stored", () -> {
+            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+            return stdout(events).contains("second sees made-by-first and fetched v1\n")
+                    ? Optional.of(events) : Optional.empty();
+        });
+        killNode1();
 
-        Build build = startNode2(base, buildId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertThat(build.status()).isEqualTo(BuildStatus.ERRORED);
+        CompletableFuture<Build> finished = startNode2(base, buildId);
+        String notice = awaitNotice(store, buildId);
+        assertThat(notice).contains("engine node 'node-2' took this build over from engine node 'node-1'",
+                "task 'second'", "re-attached", "3 finished step(s) taken over as finished, not run again");
+        await("the finished steps taken over", () -> store.events().read(buildId, 1, 1000).stream()
+                .filter(e -> e.type().equals("log") && e.json().contains("finished before engine node")).count() == 3
+                        ? Optional.of(true) : Optional.empty());
+        // Every step's container, kept: one each, and each script ran once.
+        Map<String, List<Container>> byType = containersOf(buildId).stream()
+                .collect(java.util.stream.Collectors.groupingBy(c -> c.properties().get("concourse:type")));
+        assertThat(byType.get("task")).hasSize(2);
+        assertThat(byType.get("put")).hasSize(1);
+        assertThat(byType.get("get")).hasSize(1);
+        for (Container container : List.of(byType.get("task").get(0), byType.get("task").get(1),
+                byType.get("put").getFirst())) {
+            assertThat(Files.readString(rootfsOf(base, container).resolve("tmp/runs"))).as("ran once")
+                    .isEqualTo("run\n");
+        }
+        Container second = byType.get("task").stream()
+                .filter(c -> "second".equals(c.properties().get("concourse:step-name"))).findFirst().orElseThrow();
+        Files.writeString(rootfsOf(base, second).resolve("tmp/go"), "go");
+        Build build = finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
+
         List<StoredEvent> events = store.events().read(buildId, 1, 1000);
-        assertThat(events).extracting(StoredEvent::type).endsWith("error", "status");
-        assertThat(events.get(events.size() - 2).json()).contains("engine node 'node-1' stopped renewing",
-                "engine node 'node-2' took the build over", "could not be resumed", "'finish-task' event",
-                "1 container(s) of the build found on this node's workers were destroyed");
-        assertThat(stdout(events)).isEqualTo("first\nwaiting\n");
-        assertThat(runtime.workers().getFirst().containers())
-                .noneMatch(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id")));
+        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
+        assertThat(events).extracting(StoredEvent::sequence)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+        assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
+                .filteredOn(t -> t.startsWith("start-") || t.startsWith("finish-") || t.startsWith("initialize-"))
+                .containsExactly("initialize-task", "start-task", "finish-task", "initialize-put", "start-put",
+                        "finish-put", "initialize-get", "start-get", "finish-get", "initialize-task", "start-task",
+                        "finish-task");
+        assertThat(stdout(events)).isEqualTo("first ran\nsecond sees made-by-first and fetched v1\ndone\n");
+        assertThat(logs(events)).containsOnlyOnce("out sees made-by-first\n");
+        assertThat(events).filteredOn(e -> e.type().equals("log") && e.json().contains("finished before engine node"))
+                .extracting(StoredEvent::json).satisfiesExactly(
+                        e -> assertThat(e).contains("task 'first' finished before engine node 'node-2' took this"
+                                + " build over from engine node 'node-1' (exit status 0)"),
+                        e -> assertThat(e).contains("put(out) of resource 'out' finished before", "ref:v1"),
+                        e -> assertThat(e).contains("get(out) of resource 'out' finished before"));
+        Resource out = store.pipelines().resource(PipelineRef.main("takeover").resource("out")).orElseThrow();
+        assertThat(store.builds().outputs(buildId)).singleElement().satisfies(o -> assertThat(
+                store.versions().version(o.versionId())).contains(new Version(Map.of("ref", "v1"))));
+        assertThat(store.history().latestVersion(out.id())).hasValueSatisfying(v -> assertThat(v.version())
+                .isEqualTo(new Version(Map.of("ref", "v1"))));
+        assertNothingLeftOf(buildId);
+    }
+
+    @Test
+    void aBuildKilledDuringAGetsInScriptReattachesToItAndItsArtifactReachesTheNextTask() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        Path image = BusyboxRootfs.build(work.resolve("image"));
+        long buildId = startNode1(base, withCounter("""
+                  - get: out
+                    params: {wait: true}
+                  - task: read
+                    config:
+                      platform: linux
+                      rootfs_uri: raw://%s
+                      inputs: [{name: out}]
+                      run: {path: sh, args: [-c, 'cat out/fetched']}
+                """.formatted(image)));
+        JpaStorage store = storage(schemaUrl());
+        List<StoredEvent> events = killedWhileTheScriptWaits(base, buildId, store, "get");
+        assertThat(events).extracting(StoredEvent::type)
+                .filteredOn(t -> t.startsWith("start-") || t.startsWith("finish-"))
+                .containsExactly("start-get", "finish-get", "start-task", "finish-task");
+        assertThat(logs(events))
+                .contains("get(out) of resource 'out' was fetching when engine node 'node-2' took this build over"
+                        + " from engine node 'node-1'; re-attached to its script");
+        assertThat(stdout(events)).isEqualTo("fetched v1\n");
+        assertNothingLeftOf(buildId);
+    }
+
+    @Test
+    void aBuildKilledDuringAPutsOutScriptReattachesToItAndRecordsItsVersionOnce() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        long buildId = startNode1(base, withCounter("""
+                  - put: out
+                    params: {wait: true}
+                """));
+        JpaStorage store = storage(schemaUrl());
+        List<StoredEvent> events = killedWhileTheScriptWaits(base, buildId, store, "put");
+        assertThat(events).extracting(StoredEvent::type)
+                .filteredOn(t -> t.startsWith("start-") || t.startsWith("finish-"))
+                .containsExactly("start-put", "finish-put", "start-get", "finish-get");
+        assertThat(logs(events)).containsOnlyOnce("out sees nothing\n")
+                .contains("put(out) of resource 'out' was running when engine node 'node-2' took this build"
+                        + " over from engine node 'node-1'; re-attached to its script");
+        assertThat(store.builds().outputs(buildId)).singleElement().satisfies(o -> assertThat(
+                store.versions().version(o.versionId())).contains(new Version(Map.of("ref", "v1"))));
+        assertThat(containersOf(buildId)).isEmpty();
     }
 
     @Test
@@ -245,8 +474,7 @@ class RuncNodeTakeoverTest {
         JpaStorage store = storage(schemaUrl());
         await("the task's first line stored", () -> stdout(store.events().read(buildId, 1, 1000))
                 .contains("got v1\n") ? Optional.of(true) : Optional.empty());
-        child.destroyForcibly();
-        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        killNode1();
         // A newer version while no node runs: a get picking its own version would fetch it.
         Resource repo = store.pipelines().resource(PipelineRef.main("takeover").resource("repo")).orElseThrow();
         store.versions().saveVersion(repo.scopeId(), new Version(Map.of("version", "v2")), List.of(), Instant.now());
@@ -254,19 +482,19 @@ class RuncNodeTakeoverTest {
                 store.versions().version(input.versionId())).contains(new Version(Map.of("version", "v1"))));
 
         CompletableFuture<Build> finished = startNode2(base, buildId);
-        String notice = await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
-                .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
-                .map(StoredEvent::json).findFirst());
-        assertThat(notice).contains("resumed it", "task 'wait'", "re-attached", "1 finished get step(s) fetched again");
+        String notice = awaitNotice(store, buildId);
+        assertThat(notice).contains("resumed it", "task 'wait'", "re-attached",
+                "1 finished step(s) taken over as finished, not run again");
         List<Container> containers = runtime.workers().getFirst().containers().stream()
                 .filter(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id"))
                         && "task".equals(c.properties().get("concourse:type"))).toList();
         assertThat(containers).hasSize(1);
         Path rootfs = base.resolve("containers").resolve(containers.getFirst().handle()).resolve("rootfs");
         assertThat(Files.readString(rootfs.resolve("tmp/runs"))).as("the task ran once").isEqualTo("run\n");
-        // The task re-attaches right after the replayed get; a process that ended before would lose its output.
-        await("the replayed get of build " + buildId + " finished", () -> store.events().read(buildId, 1, 1000)
-                .stream().filter(e -> e.type().equals("finish-get")).count() == 2 ? Optional.of(true) : Optional.empty());
+        // The task re-attaches right after the get is taken over; a process that ended before would lose its output.
+        await("the get of build " + buildId + " taken over", () -> store.events().read(buildId, 1, 1000).stream()
+                .anyMatch(e -> e.type().equals("log") && e.json().contains("finished before engine node"))
+                        ? Optional.of(true) : Optional.empty());
         Files.writeString(rootfs.resolve("tmp/go"), "go");
         Build build = finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
@@ -274,27 +502,33 @@ class RuncNodeTakeoverTest {
         List<StoredEvent> events = store.events().read(buildId, 1, 1000);
         assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
                 .filteredOn(t -> t.startsWith("start-") || t.startsWith("finish-"))
-                .containsExactly("start-get", "finish-get", "start-task", "start-get", "finish-get", "finish-task");
+                .containsExactly("start-get", "finish-get", "start-task", "finish-task");
         assertThat(events).filteredOn(e -> e.type().equals("finish-get"))
                 .extracting(e -> JSON.readTree(e.json()).path("data").path("version").path("version").asString(""))
-                .containsExactly("v1", "v1");
-        assertThat(events).filteredOn(e -> e.type().equals("log") && e.json().contains("is fetched again"))
-                .singleElement().satisfies(e -> assertThat(e.json()).contains("get step 'repo' finished before the"
-                        + " takeover", "the same version"));
+                .containsExactly("v1");
+        assertThat(events).filteredOn(e -> e.type().equals("log") && e.json().contains("finished before engine node"))
+                .singleElement().satisfies(e -> assertThat(e.json()).contains("get(repo) of resource 'repo'"
+                        + " finished before engine node 'node-2' took this build over from engine node 'node-1'",
+                        "not fetched again"));
         assertThat(stdout(events)).isEqualTo("got v1\ndone\n");
-        assertThat(runtime.workers().getFirst().volumes()).as("node-1's get volume and the replayed one destroyed")
+        assertThat(runtime.workers().getFirst().volumes()).as("node-1's get volume, kept, destroyed at the end")
                 .noneMatch(v -> Long.toString(buildId).equals(v.properties().get("concourse:build-id")));
         assertThat(store.builds().inputs(buildId)).singleElement().satisfies(input -> assertThat(
                 store.versions().version(input.versionId())).contains(new Version(Map.of("version", "v1"))));
     }
 
-    /** Starts node-1 in a JVM of its own, which triggers the pipeline's job; returns the build's id. */
-    private long startNode1(Path base, String pipeline) throws Exception {
+    /**
+     * Starts node-1 in a JVM of its own, which triggers the pipeline's job; returns the build's id.
+     * {@code options}: more arguments for {@link RuncEngineNodeMain}.
+     */
+    private long startNode1(Path base, String pipeline, String... options) throws Exception {
         Path pipelineFile = work.resolve("pipeline.yml");
         Files.writeString(pipelineFile, pipeline);
-        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RuncEngineNodeMain.class.getName(), schemaUrl(),
-                base.toString(), "node-1", Long.toString(LEASE.toMillis()), pipelineFile.toString())
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), RuncEngineNodeMain.class.getName(),
+                schemaUrl(), base.toString(), "node-1", Long.toString(LEASE.toMillis()), pipelineFile.toString()));
+        command.addAll(List.of(options));
+        child = new ProcessBuilder(command)
                 .redirectError(work.resolve("node-1.log").toFile())
                 .start();
         return buildIdPrintedBy(child);
@@ -321,6 +555,88 @@ class RuncNodeTakeoverTest {
 
     private String schemaUrl() {
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /**
+     * Kills node-1 once the script of the build's {@code kind} step ({@code get} or {@code put},
+     * which waits for {@code /tmp/go}) said it waits, starts node-2, waits until it re-attached to
+     * the script, checks that the script ran once, lets it go on; once node-2 finished the build,
+     * checks that it succeeded, continuing node-1's log, without an error, with one
+     * {@code finish-<kind>} of {@code v1}, and returns its events.
+     */
+    private List<StoredEvent> killedWhileTheScriptWaits(Path base, long buildId, JpaStorage store, String kind)
+            throws Exception {
+        String waiting = (kind.equals("get") ? "in" : "out") + " waiting\n";
+        List<StoredEvent> committed = await("the " + kind + " script waiting", () -> {
+            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+            return logs(events).contains(waiting) ? Optional.of(events) : Optional.empty();
+        });
+        killNode1();
+        CompletableFuture<Build> finished = startNode2(base, buildId);
+        String notice = awaitNotice(store, buildId);
+        assertThat(notice).contains(kind + " step 'out'", "re-attached");
+        await("the " + kind + " re-attached", () -> logs(store.events().read(buildId, 1, 1000))
+                .contains("re-attached to its script") ? Optional.of(true) : Optional.empty());
+        List<Container> containers = containersOf(buildId);
+        assertThat(containers).singleElement().satisfies(c -> assertThat(c.properties())
+                .containsEntry("concourse:type", kind));
+        Path rootfs = rootfsOf(base, containers.getFirst());
+        assertThat(Files.readString(rootfs.resolve("tmp/runs"))).as("the script ran once").isEqualTo("run\n");
+        Files.writeString(rootfs.resolve("tmp/go"), "go");
+        assertThat(finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).status()).isEqualTo(BuildStatus.SUCCEEDED);
+
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
+        assertThat(events).extracting(StoredEvent::type).doesNotContain("error");
+        assertThat(events).filteredOn(e -> e.type().equals("finish-" + kind)).singleElement()
+                .satisfies(e -> assertThat(JSON.readTree(e.json()).path("data").path("version").path("ref")
+                        .asString("")).isEqualTo("v1"));
+        assertThat(logs(events)).containsOnlyOnce(waiting);
+        return events;
+    }
+
+    /** Waits for node-2's log line saying it took the build over; returns it (as the event's JSON). */
+    private static String awaitNotice(JpaStorage store, long buildId) {
+        return await("node-2 resuming build " + buildId, () -> store.events().read(buildId, 1, 1000).stream()
+                .filter(e -> e.type().equals("log") && e.json().contains("took this build over"))
+                .map(StoredEvent::json).findFirst());
+    }
+
+    private void killNode1() throws InterruptedException {
+        child.destroyForcibly();
+        assertThat(child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** No container or volume of the build is left on the worker (kept ones are destroyed when it ends). */
+    private void assertNothingLeftOf(long buildId) {
+        assertThat(containersOf(buildId)).isEmpty();
+        assertThat(runtime.workers().getFirst().volumes())
+                .noneMatch(v -> Long.toString(buildId).equals(v.properties().get("concourse:build-id")));
+    }
+
+    private List<Container> containersOf(long buildId) {
+        return runtime.workers().getFirst().containers().stream()
+                .filter(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id"))).toList();
+    }
+
+    private static Path rootfsOf(Path base, Container container) {
+        return base.resolve("containers").resolve(container.handle()).resolve("rootfs");
+    }
+
+    private static void script(Path path, String content) throws IOException {
+        Files.writeString(path, content);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** Every log line of the build (stdout and stderr, the engine's notices too). */
+    private static String logs(List<StoredEvent> events) {
+        StringBuilder out = new StringBuilder();
+        for (StoredEvent event : events) {
+            if (event.type().equals("log")) {
+                out.append(JSON.readTree(event.json()).path("data").path("payload").asString(""));
+            }
+        }
+        return out.toString();
     }
 
     /** The task's standard output as its log events hold it. */
