@@ -49,6 +49,7 @@ final class FixtureHistory {
     static final PipelineRef PIPELINE = PipelineRef.main("fixture");
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final String ORPHANS = "orphaned-versions";
+    private static final int BUILDS_PER_TRANSACTION = 500;
 
     private final Storage storage;
     private final Map<Long, Long> fixtureJobToOurs = new HashMap<>();
@@ -214,15 +215,27 @@ final class FixtureHistory {
             rerunOf.put(row.get("BuildID").asLong(), original);
         }
         Map<Long, Long> ourBuildIds = new HashMap<>();
-        builds.forEach((fixtureId, build) -> {
-            long original = rerunOf.getOrDefault(fixtureId, 0L);
-            long ourRerunOf = original == 0 ? 0 : ourBuildIds.get(original);
-            long id = storage.builds().createJobBuild(fixtureJobToOurs.get(build.jobId), false, ourRerunOf, NOW).id();
-            ourBuildIds.put(fixtureId, id);
-            storage.builds().saveInputs(id, build.buildInputs(), List.of());
-            storage.builds().saveOutputs(id, build.buildOutputs());
-            storage.builds().finish(id, build.succeeded ? BuildStatus.SUCCEEDED : BuildStatus.FAILED, NOW);
-        });
+        List<Map.Entry<Long, FixtureBuild>> ordered = new ArrayList<>(builds.entrySet());
+        // a transaction per chunk of builds, not four per build: a database store commits (and
+        // flushes its log) once per transaction, which made the largest histories take many minutes
+        for (int from = 0; from < ordered.size(); from += BUILDS_PER_TRANSACTION) {
+            List<Map.Entry<Long, FixtureBuild>> chunk = ordered.subList(from,
+                    Math.min(ordered.size(), from + BUILDS_PER_TRANSACTION));
+            storage.inTransaction(() -> {
+                chunk.forEach(entry -> saveBuild(entry.getKey(), entry.getValue(), rerunOf, ourBuildIds));
+                return null;
+            });
+        }
+    }
+
+    private void saveBuild(long fixtureId, FixtureBuild build, Map<Long, Long> rerunOf, Map<Long, Long> ourBuildIds) {
+        long original = rerunOf.getOrDefault(fixtureId, 0L);
+        long ourRerunOf = original == 0 ? 0 : ourBuildIds.get(original);
+        long id = storage.builds().createJobBuild(fixtureJobToOurs.get(build.jobId), false, ourRerunOf, NOW).id();
+        ourBuildIds.put(fixtureId, id);
+        storage.builds().saveInputs(id, build.buildInputs(), List.of());
+        storage.builds().saveOutputs(id, build.buildOutputs());
+        storage.builds().finish(id, build.succeeded ? BuildStatus.SUCCEEDED : BuildStatus.FAILED, NOW);
     }
 
     private final class FixtureBuild {
