@@ -347,17 +347,14 @@ final class BuildLauncher {
 
     /**
      * The log of a build this node holds {@code lease} on, its appends fenced by the lease: each
-     * batch is stored in a transaction that first checks the lease. Once a check fails (another
-     * node took the build over), the log stores nothing more and the lease counts as lost, which
-     * aborts the run here, as when the heartbeat finds the lease taken.
+     * batch goes through the store's lease-checked append, which checks the lease in the same atomic
+     * step as the write. Once a check fails (another node took the build over), the log stores
+     * nothing more and the lease counts as lost, which aborts the run here, as when the heartbeat
+     * finds the lease taken.
      */
     BuildEventLog leasedLogOf(long buildId, NodeLeases.Held lease) {
         BuildEventLog log = logOf(buildId);
-        log.fence(append -> storage.inTransaction(() -> {
-            leases.store().check(lease.lease());
-            append.run();
-            return null;
-        }), lease::lostToFence);
+        log.fence(lease.lease(), lease::lostToFence);
         return log;
     }
 

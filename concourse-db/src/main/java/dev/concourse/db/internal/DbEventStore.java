@@ -2,6 +2,8 @@ package dev.concourse.db.internal;
 
 import dev.concourse.spi.storage.BuildEventNotifications;
 import dev.concourse.spi.storage.BuildEventStore;
+import dev.concourse.spi.storage.Lease;
+import dev.concourse.spi.storage.StaleLeaseException;
 import dev.concourse.spi.storage.StoredEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +19,7 @@ import org.hibernate.Session;
 /**
  * Build event logs in {@code concourse_build_event}, one row per event keyed by build and
  * sequence. Appends made inside a transaction join it; the others go through {@link EventWriter},
- * which commits the appends of many builds together.
+ * which commits the appends of many builds together, lease-checked (fenced) ones included.
  */
 final class DbEventStore implements BuildEventStore {
     private final Db db;
@@ -48,7 +50,39 @@ final class DbEventStore implements BuildEventStore {
                 return null;
             });
         } else {
-            writer.append(buildId, batch);
+            writer.append(buildId, batch, null);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Outside a transaction the batch joins the group commit like any other: the writer checks
+     * the fences of every fenced batch of the group with one locking read of their lease rows and
+     * leaves out the batches whose lease was lost.
+     */
+    @Override
+    public void append(long buildId, List<StoredEvent> events, Lease fence) {
+        Objects.requireNonNull(fence, "fence");
+        List<StoredEvent> batch = prepare(buildId, events);
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (db.inTransaction()) {
+            db.write(session -> {
+                requireFence(session, db, fence);
+                insert(session, db.dialect(), buildId, batch);
+                return null;
+            });
+        } else {
+            writer.append(buildId, batch, fence);
+        }
+    }
+
+    /** The fencing check of one append in the session's transaction. */
+    static void requireFence(Session session, Db db, Lease fence) {
+        if (!DbLeaseStore.staleFences(session, db, List.of(fence)).isEmpty()) {
+            throw new StaleLeaseException(fence);
         }
     }
 
