@@ -151,7 +151,7 @@ final class EventWriter implements AutoCloseable {
                     valid.add(new DbEventStore.Rows(p.buildId(), p.events()));
                     accepted.add(p);
                 }
-                session.doWork(connection -> DbEventStore.insertRows(connection, valid));
+                session.doWork(connection -> DbEventStore.insertRows(connection, db.dialect(), valid));
                 DbEventStore.notifyAppended(session, db.dialect(),
                         valid.stream().map(DbEventStore.Rows::buildId).toList());
                 return null;
