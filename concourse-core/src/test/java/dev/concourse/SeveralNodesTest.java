@@ -3,6 +3,8 @@ package dev.concourse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.concourse.config.TaskConfig;
+import dev.concourse.config.TaskConfigLoader;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.SequencedEvent;
 import dev.concourse.resource.ResourceResult;
@@ -11,6 +13,7 @@ import dev.concourse.runtime.LocalProcessRuntime;
 import dev.concourse.spi.resource.ResourceRequest;
 import dev.concourse.spi.resource.ResourceType;
 import dev.concourse.spi.storage.Lease;
+import dev.concourse.spi.storage.Storage;
 import dev.concourse.spi.storage.StoredEvent;
 import dev.concourse.storage.InMemoryStorage;
 import dev.concourse.vars.StaticVariables;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +48,15 @@ class SeveralNodesTest {
 
     private final AtomicReference<Instant> storeTime = new AtomicReference<>(START);
     private final InMemoryStorage storage = new InMemoryStorage(storeTime::get);
+    /** Counted down once a node stored a log event saying "waiting" (not only had it in memory). */
+    private final CountDownLatch waitingStored = new CountDownLatch(1);
+    /** The store as the nodes see it: the same, telling the test when "waiting" is stored. */
+    private final Storage nodeStorage = new AppendWatchingStorage(storage, buildId -> {
+        if (storage.events().read(buildId, 1, 1000).stream()
+                .anyMatch(e -> e.type().equals("log") && e.json().contains("waiting"))) {
+            waitingStored.countDown();
+        }
+    });
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -57,7 +70,7 @@ class SeveralNodesTest {
     private PipelineEngine node(String name, PeriodicChecksTest.TestClock clock, ResourceType... types) {
         LocalProcessRuntime runtime = LocalProcessRuntime.builder().baseDirectory(work.resolve(name)).build();
         toClose.add(runtime);
-        PipelineEngine.Builder builder = PipelineEngine.builder().storage(storage).runtime(runtime).clock(clock)
+        PipelineEngine.Builder builder = PipelineEngine.builder().storage(nodeStorage).runtime(runtime).clock(clock)
                 .nodeName(name).leaseDuration(LEASE).abortGracePeriod(Duration.ofSeconds(1));
         for (ResourceType type : types) {
             builder.resourceType(type);
@@ -80,13 +93,16 @@ class SeveralNodesTest {
                 """.formatted(work.resolve("go"));
     }
 
-    /** Node A starts the job's build and its task runs; returns the build. */
+    /** Node A starts the job's build and its task runs, and A stored the task's first line; returns the build. */
     private Build startWaitingBuild(PipelineEngine a) throws Exception {
         a.pipelines().set(CI, waitingPipeline(), StaticVariables.empty());
         Build build = a.jobs().trigger(CI.job("long"));
         EventCollector events = new EventCollector();
         a.builds().events(build.id(), 1).subscribe(events);
         assertThat(events.awaitLog("waiting", Duration.ofSeconds(60))).isTrue();
+        // Stored, not only in A's memory: a takeover before that would refuse it, and the test
+        // checks that what A stored before the takeover stays.
+        assertThat(waitingStored.await(60, TimeUnit.SECONDS)).isTrue();
         return build;
     }
 
@@ -172,6 +188,8 @@ class SeveralNodesTest {
         EventCollector live = new EventCollector();
         a.builds().events(build.id(), 1).subscribe(live);
         assertThat(live.awaitLog("waiting", Duration.ofSeconds(60))).isTrue();
+        // Once A stored it (had the takeover refused that flush, A would stop before its late line).
+        assertThat(waitingStored.await(60, TimeUnit.SECONDS)).isTrue();
 
         // Node A pauses (its clock stands still, so its heartbeat never notices); node B takes over.
         PipelineEngine b = node("node-b", clockB);
@@ -262,6 +280,38 @@ class SeveralNodesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node name");
         assertThatThrownBy(() -> PipelineEngine.builder().leaseDuration(Duration.ofMillis(500)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease duration must be at least 1s");
+    }
+
+    @Test
+    void aNodeStartingWhileAnotherCreatesAOneOffBuildLeavesTheBuildToItsCreator() throws Exception {
+        PipelineEngine a = node("node-a", new PeriodicChecksTest.TestClock(START));
+        PipelineEngine b = node("node-b", new PeriodicChecksTest.TestClock(START));
+        a.start();
+        // Node B starts in the moment between node A creating its one-off build and starting it: the
+        // build is pending then, and its inputs exist only on node A.
+        AtomicReference<Lease> leaseWhenCreated = new AtomicReference<>();
+        a.builds().listen(new BuildListener() {
+            @Override
+            public void created(Build build) {
+                if (build.isOneOff()) {
+                    leaseWhenCreated.set(storage.leases().find("build:" + build.id()).orElse(null));
+                    b.start();
+                }
+            }
+        });
+        TaskConfig task = TaskConfigLoader.create().load("task.yml", """
+                platform: linux
+                run: {path: sh, args: [-c, 'echo from node-a']}
+                """).orThrow();
+
+        Build build = a.builds().execute(new OneOffBuild(Team.MAIN, "one-off", task, Map.of(), Map.of(), false));
+        Build done = a.builds().await(build.id(), Duration.ofSeconds(60));
+
+        assertThat(done.status()).isEqualTo(BuildStatus.SUCCEEDED);
+        assertThat(leaseWhenCreated.get()).as("the lease on the pending one-off build").isNotNull()
+                .extracting(Lease::owner).isEqualTo("node-a");
+        assertThat(types(build.id())).doesNotContain("error").contains("finish-task");
+        assertThat(storage.leases().find("build:" + build.id())).as("released when it ended").isEmpty();
     }
 
     /** A native type whose checks wait until released, counting them. */

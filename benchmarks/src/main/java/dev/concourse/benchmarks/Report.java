@@ -119,15 +119,22 @@ final class Report {
                         format(r.score()) + " ms", r.score() < 50)));
         find("PipelineLoadBenchmark.loadAndValidate", "chain=10, jobs=1000").ifPresent(r ->
                 lines.add("| parse and validate 1,000 jobs (no target) | " + format(r.score()) + " ms | - |"));
-        Optional<Row> store = find("EventIngestBenchmark.store", "");
         Optional<Row> copy = find("EventIngestBenchmark.copy", "");
-        if (store.isPresent() && copy.isPresent()) {
-            double ratio = store.get().score() / copy.get().score();
-            lines.add(target("ingest into PostgreSQL: >= 50,000 events/s and >= 50% of COPY", String.format(
-                    Locale.ROOT, "%s events/s, %.0f%% of COPY's %s", format(store.get().score()), 100 * ratio,
-                    format(copy.get().score())), store.get().score() >= 50_000 && ratio >= 0.5));
-        }
+        copy.ifPresent(c -> {
+            find("EventIngestBenchmark.store", "").ifPresent(store -> lines.add(ingest(
+                    "ingest into PostgreSQL, unfenced: >= 50,000 events/s and >= 50% of COPY", store, c)));
+            // The engine's path: every build it runs under a lease appends through the fence.
+            find("EventIngestBenchmark.fencedStore", "").ifPresent(fenced -> lines.add(ingest(
+                    "ingest into PostgreSQL, fenced (the engine's path): >= 50,000 events/s and >= 50% of COPY",
+                    fenced, c)));
+        });
         return lines;
+    }
+
+    private static String ingest(String target, Row store, Row copy) {
+        double ratio = store.score() / copy.score();
+        return target(target, String.format(Locale.ROOT, "%s events/s, %.0f%% of COPY's %s", format(store.score()),
+                100 * ratio, format(copy.score())), store.score() >= 50_000 && ratio >= 0.5);
     }
 
     /** Cost growth from 1,000 to 100,000 versions (10 jobs) as an exponent: 1 is linear. */

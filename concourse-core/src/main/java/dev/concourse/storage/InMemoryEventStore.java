@@ -1,6 +1,7 @@
 package dev.concourse.storage;
 
 import dev.concourse.spi.storage.BuildEventStore;
+import dev.concourse.spi.storage.Lease;
 import dev.concourse.spi.storage.StoredEvent;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,14 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * Build logs, one {@link EventLog} per build. Outside a transaction calls go straight to the
  * build's log under its own lock. Inside one, changes collect in {@link PendingLog}s and are
  * published when the transaction commits, so other threads never see events that may still be
- * rolled back.
+ * rolled back. A lease-checked append checks the lease under the tables' read lock (leases change
+ * under the write lock) and appends under that same lock.
  */
 final class InMemoryEventStore implements BuildEventStore {
     private final Transactions transactions;
+    private final InMemoryLeaseStore leases;
     private final Map<Long, EventLog> logs = new ConcurrentHashMap<>();
 
-    InMemoryEventStore(Transactions transactions) {
+    InMemoryEventStore(Transactions transactions, InMemoryLeaseStore leases) {
         this.transactions = transactions;
+        this.leases = leases;
     }
 
     @Override
@@ -43,6 +47,32 @@ final class InMemoryEventStore implements BuildEventStore {
         int size = pending.appended.size();
         pending.appended.addAll(events);
         tx.onUndo(() -> pending.appended.subList(size, pending.appended.size()).clear());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Outside a transaction the lease is checked and the events appended under the tables' read
+     * lock: leases change only under the write lock, so no acquire or release comes in between,
+     * while fenced appends of many builds run in parallel, each under its own log's lock.
+     */
+    @Override
+    public void append(long buildId, List<StoredEvent> events, Lease fence) {
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(fence, "fence");
+        if (events.isEmpty()) {
+            return;
+        }
+        if (transactions.current() != null) {
+            leases.checkLocked(fence);
+            append(buildId, events);
+            return;
+        }
+        transactions.read(() -> {
+            leases.checkLocked(fence);
+            append(buildId, events);
+            return null;
+        });
     }
 
     @Override

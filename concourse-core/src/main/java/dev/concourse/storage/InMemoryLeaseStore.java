@@ -1,8 +1,8 @@
 package dev.concourse.storage;
 
-import dev.concourse.spi.storage.ConcurrentUpdateException;
 import dev.concourse.spi.storage.Lease;
 import dev.concourse.spi.storage.LeaseStore;
+import dev.concourse.spi.storage.StaleLeaseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -96,10 +96,18 @@ final class InMemoryLeaseStore implements LeaseStore {
         return row != null && row.token() == lease.token() && lease.owner().equals(row.owner());
     }
 
-    static ConcurrentUpdateException lost(Lease lease) {
-        return new ConcurrentUpdateException("the lease on " + lease.name() + " held by " + lease.owner()
-                + " with token " + lease.token() + " was lost (released, or taken by another owner after it"
-                + " expired): stop the work it guarded and leave it to the new owner");
+    /**
+     * {@link #check} for a caller that holds the storage's lock (read or write) already: the fenced
+     * append checks its lease and appends under one read lock, which no acquire can interleave.
+     */
+    void checkLocked(Lease lease) {
+        if (!holds(lease)) {
+            throw lost(lease);
+        }
+    }
+
+    static StaleLeaseException lost(Lease lease) {
+        return new StaleLeaseException(lease);
     }
 
     static void requireDuration(Duration duration) {

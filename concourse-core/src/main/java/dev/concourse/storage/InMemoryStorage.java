@@ -47,17 +47,13 @@ import java.util.function.Supplier;
 public final class InMemoryStorage implements Storage {
     private final Transactions transactions = new Transactions();
     private final Tables tables = new Tables();
-    private final InMemoryEventStore events = new InMemoryEventStore(transactions);
-    private final InMemoryTeamStore teams = new InMemoryTeamStore(transactions, tables);
-    private final InMemoryVersionStore versions = new InMemoryVersionStore(transactions, tables);
-    private final BuildHistory buildHistory = new BuildHistory(transactions, tables, versions);
-    private final InMemoryBuildStore builds = new InMemoryBuildStore(transactions, tables, events, buildHistory);
-    private final InMemoryPipelineStore pipelines = new InMemoryPipelineStore(transactions, tables, builds,
-            new ResourceSync(transactions, tables, versions));
-    private final InMemoryVersionHistory history = new InMemoryVersionHistory(transactions, tables, versions,
-            buildHistory);
-
     private final InMemoryLeaseStore leases;
+    private final InMemoryEventStore events;
+    private final InMemoryTeamStore teams;
+    private final InMemoryVersionStore versions;
+    private final InMemoryBuildStore builds;
+    private final InMemoryPipelineStore pipelines;
+    private final InMemoryVersionHistory history;
 
     /** An empty storage: no teams, pipelines or builds; leases on the system clock. */
     public InMemoryStorage() {
@@ -67,6 +63,14 @@ public final class InMemoryStorage implements Storage {
     /** An empty storage whose leases expire on {@code clock}. */
     public InMemoryStorage(InstantSource clock) {
         this.leases = new InMemoryLeaseStore(transactions, Objects.requireNonNull(clock, "clock"));
+        this.events = new InMemoryEventStore(transactions, leases);
+        this.teams = new InMemoryTeamStore(transactions, tables);
+        this.versions = new InMemoryVersionStore(transactions, tables);
+        BuildHistory buildHistory = new BuildHistory(transactions, tables, versions);
+        this.builds = new InMemoryBuildStore(transactions, tables, events, buildHistory);
+        this.pipelines = new InMemoryPipelineStore(transactions, tables, builds,
+                new ResourceSync(transactions, tables, versions));
+        this.history = new InMemoryVersionHistory(transactions, tables, versions, buildHistory);
     }
 
     @Override

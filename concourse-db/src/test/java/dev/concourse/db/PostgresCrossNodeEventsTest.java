@@ -117,6 +117,9 @@ class PostgresCrossNodeEventsTest {
         String output = events.stream().map(SequencedEvent::event).filter(BuildEvent.Log.class::isInstance)
                 .map(e -> ((BuildEvent.Log) e).payload()).reduce("", String::concat);
         assertThat(output).startsWith("line 1\n").contains("line 30\n").endsWith("line 60\n");
+        // A build's events are stored before its final status, so B's subscriber can complete on the
+        // final status event a moment before node A stores the status: wait for A to have stored it.
+        assertThat(nodeA.builds().await(build.id(), Duration.ofSeconds(30)).status()).isEqualTo(BuildStatus.SUCCEEDED);
         assertThat(nodeB.builds().get(build.id()).orElseThrow().status()).isEqualTo(BuildStatus.SUCCEEDED);
 
         List<Long> delays = TimedSubscriber.delaysMicros(onA, onB, subscribed);

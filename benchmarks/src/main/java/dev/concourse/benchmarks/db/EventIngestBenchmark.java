@@ -3,6 +3,7 @@ package dev.concourse.benchmarks.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.concourse.db.JpaStorage;
+import dev.concourse.spi.storage.Lease;
 import dev.concourse.spi.storage.StoredEvent;
 import java.io.IOException;
 import java.io.Reader;
@@ -11,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +36,12 @@ import org.postgresql.PGConnection;
 /**
  * Build log ingest into PostgreSQL: {@value #EVENTS} log events of one build appended through
  * {@code JpaStorage}'s event store ({@code store}, in the batches of 4,096 the engine's event log
- * hands it, each call committed by the store's group commit), against the same rows written with
+ * hands it, each call committed by the store's group commit), the same through the lease-checked
+ * append that the engine uses for every build it runs under a lease ({@code fencedStore}: the
+ * group commit checks the build's lease row in its transaction), against the same rows written with
  * raw JDBC {@code COPY} into a table of the same shape ({@code copy}), in the same run. Scores are
- * events per second. Target: at least 50,000 events/s and at least half of {@code COPY}.
+ * events per second. Target, for the engine's path ({@code fencedStore}): at least 50,000 events/s
+ * and at least half of {@code COPY}.
  *
  * <p>The events are encoded once in the setup (JSON encoding is the event log's work, not the
  * store's). Uses the database of {@code CONCOURSE_TEST_POSTGRES_URL} (default
@@ -95,14 +100,16 @@ public class EventIngestBenchmark {
         dataSource.close();
     }
 
-    /** Per invocation: a new build whose log the store gets. */
+    /** Per invocation: a new build whose log the store gets, and a lease on it as an engine node holds. */
     @State(Scope.Thread)
     public static class NewBuild {
         long id;
+        Lease lease;
 
         @Setup(Level.Invocation)
         public void create(EventIngestBenchmark run) {
             id = run.storage.builds().createOneOffBuild("main", Instant.parse("2026-01-01T00:00:00Z")).id();
+            lease = run.storage.leases().acquire("build:" + id, "bench-node", Duration.ofMinutes(10)).orElseThrow();
         }
 
         @TearDown(Level.Invocation)
@@ -119,6 +126,14 @@ public class EventIngestBenchmark {
     public void store(NewBuild build) {
         for (int from = 0; from < EVENTS; from += BATCH) {
             storage.events().append(build.id, events.subList(from, Math.min(EVENTS, from + BATCH)));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void fencedStore(NewBuild build) {
+        for (int from = 0; from < EVENTS; from += BATCH) {
+            storage.events().append(build.id, events.subList(from, Math.min(EVENTS, from + BATCH)), build.lease);
         }
     }
 

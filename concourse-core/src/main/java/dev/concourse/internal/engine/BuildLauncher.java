@@ -42,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -225,6 +226,58 @@ final class BuildLauncher {
         }
     }
 
+    /** A build created together with this node's lease on it ({@link #createLeased}). */
+    record LeasedBuild(Build build, NodeLeases.Held lease) {
+    }
+
+    /**
+     * Creates a build with {@code create} and acquires this node's lease on it in the same
+     * transaction, so that no node ever finds the build pending with nobody holding its lease (a
+     * node starting then would end a pending one-off build nobody holds as abandoned). Start it
+     * with {@link #launch(LeasedBuild, Step, List, Map, Finisher)}.
+     */
+    LeasedBuild createLeased(Supplier<Build> create) {
+        NodeLeases.Held[] lease = new NodeLeases.Held[1];
+        try {
+            Build build = storage.inTransaction(() -> {
+                Build created = create.get();
+                lease[0] = leases.acquire(leaseName(created.id()), () -> leaseLost(created.id()))
+                        .orElseThrow(() -> new IllegalStateException("the lease on new build " + created.id()
+                                + " is held by another owner: was the store's build id used before?"));
+                return created;
+            });
+            return new LeasedBuild(build, lease[0]);
+        } catch (RuntimeException e) {
+            if (lease[0] != null) {
+                // Rolled back with the build: forget it here (releasing finds nothing to release).
+                lease[0].release();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a pending build created by {@link #createLeased} under the lease taken with it, as
+     * {@link #launch(Build, Step, List, Map, long, Finisher)} does. Releases the lease if the build
+     * does not start (the engine shuts down, or it is no longer pending).
+     */
+    void launch(LeasedBuild created, Step step, List<String> tags, Map<String, Volume> artifacts, Finisher finisher) {
+        Build pending = created.build();
+        NodeLeases.Held lease = created.lease();
+        boolean claimed = !shuttingDown && claim(pending.id());
+        boolean launched = false;
+        try {
+            launched = claimed && launch(pending, step, tags, artifacts, 0, Map.of(), finisher, lease);
+        } finally {
+            if (!launched) {
+                lease.release();
+                if (claimed) {
+                    unclaim(pending.id());
+                }
+            }
+        }
+    }
+
     private boolean launch(Build pending, Step step, List<String> tags, Map<String, Volume> artifacts, long jobId,
             Map<String, Version> inputs, Finisher finisher, NodeLeases.Held lease) {
         PlannedStep planned = BuildPlanner.plan(step, tags);
@@ -360,17 +413,14 @@ final class BuildLauncher {
 
     /**
      * The log of a build this node holds {@code lease} on, its appends fenced by the lease: each
-     * batch is stored in a transaction that first checks the lease. Once a check fails (another
-     * node took the build over), the log stores nothing more and the lease counts as lost, which
-     * aborts the run here, as when the heartbeat finds the lease taken.
+     * batch goes through the store's lease-checked append, which checks the lease in the same atomic
+     * step as the write. Once a check fails (another node took the build over), the log stores
+     * nothing more and the lease counts as lost, which aborts the run here, as when the heartbeat
+     * finds the lease taken.
      */
     BuildEventLog leasedLogOf(long buildId, NodeLeases.Held lease) {
         BuildEventLog log = logOf(buildId);
-        log.fence(append -> storage.inTransaction(() -> {
-            leases.store().check(lease.lease());
-            append.run();
-            return null;
-        }), lease::lostToFence);
+        log.fence(lease.lease(), lease::lostToFence);
         return log;
     }
 

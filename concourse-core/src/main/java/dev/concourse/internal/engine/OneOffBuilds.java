@@ -64,9 +64,14 @@ final class OneOffBuilds {
         config.inputs().forEach(i -> identity.put(i.name(), i.name()));
         TaskStep step = new TaskStep(request.taskName(), request.privileged(), false, null, null, config, Map.of(),
                 Map.of(), java.util.List.of(), Map.of(), Map.of(), null, null);
-        Build build = storage.builds().createOneOffBuild(request.team(), clock.now());
+        // Created with this node's lease on it, so that a node starting meanwhile does not take the
+        // pending build, whose inputs only this node has, for one its node left behind.
+        BuildLauncher.LeasedBuild created = launcher.createLeased(
+                () -> storage.builds().createOneOffBuild(request.team(), clock.now()));
+        Build build = created.build();
         launcher.created(build);
-        launcher.launch(build, step, java.util.List.of(), artifacts, 0, (run, events, status) -> download(run, events, status, request));
+        launcher.launch(created, step, java.util.List.of(), artifacts,
+                (run, events, status) -> download(run, events, status, request));
         return storage.builds().find(build.id()).orElse(build);
     }
 

@@ -3,7 +3,8 @@ package dev.concourse.internal.event;
 import dev.concourse.event.BuildEvent;
 import dev.concourse.event.SequencedEvent;
 import dev.concourse.spi.storage.BuildEventStore;
-import dev.concourse.spi.storage.ConcurrentUpdateException;
+import dev.concourse.spi.storage.Lease;
+import dev.concourse.spi.storage.StaleLeaseException;
 import dev.concourse.spi.storage.StoredEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * memory, so live subscribers miss nothing.
  *
  * <p><b>Fencing</b> ({@link #fence}): the log of a build this node runs under a lease has each
- * batch stored through a {@link Fence}, which checks the lease in the same transaction as the
- * append. Once the fence refuses (another node took the build over), the log stores nothing more,
+ * batch stored with the store's lease-checked append
+ * ({@link BuildEventStore#append(long, List, Lease)}), which checks the lease in the same atomic
+ * step as the write (a database store folds it into its group commit). Once the fence refuses (another node took the build over), the log stores nothing more,
  * never retries, and tells its owner once; the new owner's log continues after the last batch
  * this one stored, so the stored log has no gap and none of this node's later events.
  *
@@ -100,27 +102,13 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
     private long residentWeight;
     /** The last flush's failure, until a flush succeeds. */
     private volatile RuntimeException failure;
-    /** Wraps each append while a lease guards the log; null for an unfenced log. */
-    private volatile Fence fence;
+    /** The lease each append is checked against while one guards the log; null for an unfenced log. */
+    private volatile Lease fence;
     /** Run once when the fence refuses an append. */
     private volatile Runnable onFencedOut = () -> { };
     /** Whether the fence refused an append: nothing more is stored. */
     private volatile boolean fencedOut;
     private final AtomicBoolean fencedOutTold = new AtomicBoolean();
-
-    /**
-     * How a fenced log's batches reach the store: {@link #write} runs one batch's append in a
-     * transaction together with the check that this node still holds the build's lease.
-     */
-    @FunctionalInterface
-    public interface Fence {
-        /**
-         * Checks the lease and runs {@code append} atomically with the check.
-         *
-         * @throws ConcurrentUpdateException if the lease is lost (another node took the build over)
-         */
-        void write(Runnable append);
-    }
 
     private BuildEventLog(long buildId, BuildEventStore store, Executor executor, long residentBudget,
             Duration linger) {
@@ -204,12 +192,13 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
     }
 
     /**
-     * Stores this log's next batches through {@code fence} (the build's lease checked in the
-     * append's transaction). If the fence refuses a batch, the log stores nothing more (its
-     * events stay in memory for this node's subscribers), and {@code onFencedOut} runs once,
-     * outside the log's locks. Set it before the first event the lease guards.
+     * Stores this log's next batches only while {@code fence} is still the current lease on the
+     * build (the store's lease-checked append). If the store refuses a batch, the log stores
+     * nothing more (its events stay in memory for this node's subscribers), and
+     * {@code onFencedOut} runs once, outside the log's locks. Set it before the first event the
+     * lease guards. Only the lease's name, owner and token count, so renewals need no new fence.
      */
-    public void fence(Fence fence, Runnable onFencedOut) {
+    public void fence(Lease fence, Runnable onFencedOut) {
         Objects.requireNonNull(fence, "fence");
         Objects.requireNonNull(onFencedOut, "onFencedOut");
         this.onFencedOut = onFencedOut;
@@ -478,17 +467,17 @@ public final class BuildEventLog implements BuildEventSink, AutoCloseable {
         }
     }
 
-    /** Stores a batch, through the fence if there is one; false if the fence refused it. */
+    /** Stores a batch, checked against the fence if there is one; false if the fence refused it. */
     private boolean append(List<StoredEvent> batch) {
-        Fence guard = fence;
+        Lease guard = fence;
         if (guard == null) {
             store.append(buildId, batch);
             return true;
         }
         try {
-            guard.write(() -> store.append(buildId, batch));
+            store.append(buildId, batch, guard);
             return true;
-        } catch (ConcurrentUpdateException e) {
+        } catch (StaleLeaseException e) {
             fencedOut = true;
             LOG.warn("build {}: not storing its events {} to {} (nor any later one): {}", buildId, persisted + 1,
                     published, e.getMessage());

@@ -14,7 +14,9 @@ import java.util.Optional;
  * token higher than any earlier lease on that name. Fencing: a node about to write on the strength
  * of a lease calls {@link #check} in the same {@link Storage#inTransaction transaction} as the
  * write, so a node whose lease lapsed (a long GC pause, a network partition) cannot write after
- * another node took over.
+ * another node took over. Build events have a lease-checked append of their own,
+ * {@link BuildEventStore#append(long, java.util.List, Lease)}, which a store can fold into its
+ * group commit of many builds' events.
  */
 public interface LeaseStore {
 
@@ -51,7 +53,8 @@ public interface LeaseStore {
      * token, not released), even if it has just expired and nobody took it yet. Call it in the same
      * transaction as the writes it guards.
      *
-     * @throws ConcurrentUpdateException if another owner took the lease or it was released
+     * @throws StaleLeaseException if another owner took the lease or it was released (a
+     *                             {@link ConcurrentUpdateException})
      */
     void check(Lease lease);
 

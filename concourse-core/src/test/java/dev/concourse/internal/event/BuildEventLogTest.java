@@ -261,14 +261,6 @@ class BuildEventLogTest {
 
     // ---- fencing
 
-    private BuildEventLog.Fence fencedBy(dev.concourse.spi.storage.Lease lease) {
-        return append -> storage.inTransaction(() -> {
-            storage.leases().check(lease);
-            append.run();
-            return null;
-        });
-    }
-
     @Test
     void aFencedLogStoresUnderItsLeaseAndOnceTheLeaseIsLostStoresNothingMoreNorRetries() {
         long build = newBuild();
@@ -277,7 +269,7 @@ class BuildEventLogTest {
                 Duration.ofMinutes(1)).orElseThrow();
         BuildEventLog log = BuildEventLog.open(build, store, manual, Long.MAX_VALUE);
         AtomicInteger told = new AtomicInteger();
-        log.fence(fencedBy(lease), told::incrementAndGet);
+        log.fence(lease, told::incrementAndGet);
         log.emit(log("a"));
         log.emit(log("b"));
         manual.runAll();
@@ -308,7 +300,7 @@ class BuildEventLogTest {
                 Duration.ofMinutes(1)).orElseThrow();
         BuildEventLog log = BuildEventLog.open(build, storage.events(), manual, Long.MAX_VALUE);
         AtomicInteger told = new AtomicInteger();
-        log.fence(fencedBy(lease), told::incrementAndGet);
+        log.fence(lease, told::incrementAndGet);
         log.emit(log("a"));
         manual.runAll();
         storage.leases().release(lease);

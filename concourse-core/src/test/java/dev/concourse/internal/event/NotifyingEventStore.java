@@ -2,6 +2,7 @@ package dev.concourse.internal.event;
 
 import dev.concourse.spi.storage.BuildEventNotifications;
 import dev.concourse.spi.storage.BuildEventStore;
+import dev.concourse.spi.storage.Lease;
 import dev.concourse.spi.storage.StoredEvent;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,12 @@ final class NotifyingEventStore implements BuildEventStore, BuildEventNotificati
     @Override
     public void append(long buildId, List<StoredEvent> events) {
         store.append(buildId, events);
+        notifyWatchers(buildId);
+    }
+
+    @Override
+    public void append(long buildId, List<StoredEvent> events, Lease fence) {
+        store.append(buildId, events, fence);
         notifyWatchers(buildId);
     }
 

@@ -1,6 +1,7 @@
 package dev.concourse.internal.event;
 
 import dev.concourse.spi.storage.BuildEventStore;
+import dev.concourse.spi.storage.Lease;
 import dev.concourse.spi.storage.StoredEvent;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +35,15 @@ class RecordingEventStore implements BuildEventStore {
 
     @Override
     public void append(long buildId, List<StoredEvent> events) {
+        record(events, () -> store.append(buildId, events));
+    }
+
+    @Override
+    public void append(long buildId, List<StoredEvent> events, Lease fence) {
+        record(events, () -> store.append(buildId, events, fence));
+    }
+
+    private void record(List<StoredEvent> events, Runnable append) {
         int now = appending.incrementAndGet();
         maxConcurrentAppends.accumulateAndGet(now, Math::max);
         try {
@@ -41,7 +51,7 @@ class RecordingEventStore implements BuildEventStore {
             if (gate != null) {
                 gate.acquireUninterruptibly();
             }
-            store.append(buildId, events);
+            append.run();
             batches.add(events.size());
         } finally {
             appending.decrementAndGet();

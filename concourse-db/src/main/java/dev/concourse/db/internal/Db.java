@@ -72,7 +72,16 @@ public final class Db {
 
     /** Runs work that changes only rows no other writer changes (event logs) without the store lock. */
     <T> T unlocked(Function<Session, T> work) {
-        return run(work, false);
+        return run(work, false, false);
+    }
+
+    /**
+     * {@link #unlocked}, at READ COMMITTED, for work that locks rows other writers change (the
+     * leases a group commit checks): after waiting for such a row's writer it reads the row as that
+     * writer committed it (at a higher isolation PostgreSQL would fail the transaction instead).
+     */
+    <T> T unlockedReadCommitted(Function<Session, T> work) {
+        return run(work, false, true);
     }
 
     /** {@link dev.concourse.spi.storage.Storage#inTransaction}: takes the write lock at once. */
@@ -82,13 +91,17 @@ public final class Db {
     }
 
     private <T> T run(Function<Session, T> work, boolean writes) {
+        return run(work, writes, writes);
+    }
+
+    private <T> T run(Function<Session, T> work, boolean writes, boolean readCommitted) {
         Tx tx = current.get();
         if (tx != null) {
             return nested(tx, work, writes);
         }
         Session session = factory.openSession();
         try {
-            if (writes) {
+            if (readCommitted) {
                 // After the lock a writer must see what the writer before it committed: a snapshot
                 // taken before the lock (REPEATABLE READ, SERIALIZABLE) would not.
                 session.doWork(connection -> {
@@ -155,18 +168,26 @@ public final class Db {
     }
 
     private void lock(Tx tx) {
+        waitLongForRowLocks(tx.session);
         tx.session.doWork(connection -> {
-            if (dialect == Dialect.H2) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("SET LOCK_TIMEOUT 120000");
-                }
-            }
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT id FROM concourse_store_lock WHERE id = 1 FOR UPDATE")) {
                 statement.executeQuery().close();
             }
         });
         tx.locked = true;
+    }
+
+    /** On H2, lets the session's next row locks wait up to two minutes, as PostgreSQL's do (unbounded). */
+    void waitLongForRowLocks(Session session) {
+        if (dialect != Dialect.H2) {
+            return;
+        }
+        session.doWork(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCK_TIMEOUT 120000");
+            }
+        });
     }
 
     /** A unique key violated by another writer: the SPI's conflict. */

@@ -1,12 +1,19 @@
 package dev.concourse.db.internal;
 
-import dev.concourse.spi.storage.ConcurrentUpdateException;
 import dev.concourse.spi.storage.Lease;
 import dev.concourse.spi.storage.LeaseStore;
+import dev.concourse.spi.storage.StaleLeaseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.hibernate.Session;
 
 /**
@@ -93,10 +100,45 @@ final class DbLeaseStore implements LeaseStore {
     public void check(Lease lease) {
         Objects.requireNonNull(lease, "lease");
         if (!db.read(session -> holds(session, lease))) {
-            throw new ConcurrentUpdateException("the lease on " + lease.name() + " held by " + lease.owner()
-                    + " with token " + lease.token() + " was lost (released, or taken by another owner after it"
-                    + " expired): stop the work it guarded and leave it to the new owner");
+            throw new StaleLeaseException(lease);
         }
+    }
+
+    /** How many lease names one fencing query names at most. */
+    private static final int NAMES_PER_QUERY = 500;
+
+    /**
+     * The fencing check of many writes at once, for a transaction that does not hold the store
+     * lock (the group commit of event appends): reads the rows of the fences' leases with a shared
+     * row lock ({@code FOR SHARE}; {@code FOR UPDATE} on H2, which has no shared row locks) and
+     * returns the fences that no longer hold, as {@link #check} would judge them. Acquire, renew
+     * and release update those rows, so until this transaction ends none of them changes a lease
+     * it checked, and one that changed a lease before is waited for and seen (READ COMMITTED
+     * re-reads a locked row once its writer committed). So a write that passed commits before any
+     * new owner's acquire, which then sees it.
+     */
+    static Set<Lease> staleFences(Session session, Db db, Collection<Lease> fences) {
+        List<String> names = fences.stream().map(Lease::name).distinct().sorted().toList();
+        Map<String, Row> rows = new HashMap<>();
+        String lock = db.dialect() == Db.Dialect.POSTGRESQL ? " FOR SHARE" : " FOR UPDATE";
+        db.waitLongForRowLocks(session);
+        for (int from = 0; from < names.size(); from += NAMES_PER_QUERY) {
+            List<String> chunk = names.subList(from, Math.min(names.size(), from + NAMES_PER_QUERY));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            // Locked in name order, as every fencing query locks them, so two of them never deadlock.
+            Sql.query(session, "SELECT name, owner, token, expires_at FROM concourse_lease WHERE name IN (" + marks
+                    + ") ORDER BY name" + lock,
+                    rs -> rows.put(rs.getString(1), new Row(rs.getString(2), rs.getLong(3),
+                            Sql.instant(rs, "expires_at"))), chunk.toArray());
+        }
+        Set<Lease> stale = new HashSet<>();
+        for (Lease fence : fences) {
+            Row row = rows.get(fence.name());
+            if (row == null || row.token() != fence.token() || !fence.owner().equals(row.owner())) {
+                stale.add(fence);
+            }
+        }
+        return stale;
     }
 
     @Override

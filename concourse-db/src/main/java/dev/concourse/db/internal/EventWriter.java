@@ -1,14 +1,20 @@
 package dev.concourse.db.internal;
 
 import dev.concourse.spi.storage.ConcurrentUpdateException;
+import dev.concourse.spi.storage.Lease;
+import dev.concourse.spi.storage.StaleLeaseException;
 import dev.concourse.spi.storage.StoredEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.hibernate.Session;
 
 /**
  * Group commit of event appends: callers queue their batch and wait; one writer thread takes
@@ -16,16 +22,25 @@ import java.util.concurrent.LinkedBlockingQueue;
  * pays one commit for many log chunks. A batch that does not continue its build's log fails alone;
  * if the commit itself fails (another node wrote the same sequence, say), every batch of the group
  * is retried in a transaction of its own, so one bad batch never fails the others.
+ *
+ * <p>Fenced batches (appends checked against a lease) join the same group: the group's transaction
+ * first reads the lease rows of all its fenced batches with one shared-locking query
+ * ({@link DbLeaseStore#staleFences}), refuses the batches whose lease was lost with a
+ * {@link StaleLeaseException}, and stores the others. The row locks last until the group commits,
+ * so a lease cannot pass to a new owner between the check and the commit. The group does not take
+ * the store lock: a fenced append costs a share of one group commit, not a locked transaction of
+ * its own.
  */
 final class EventWriter implements AutoCloseable {
     /** How many events one group commit stores at most. */
     static final int MAX_GROUP_EVENTS = 20_000;
 
-    private record Pending(long buildId, List<StoredEvent> events, CompletableFuture<Void> done) {
+    /** A queued batch; {@code fence} is the lease it is checked against, or null. */
+    private record Pending(long buildId, List<StoredEvent> events, Lease fence, CompletableFuture<Void> done) {
     }
 
     /** Queued by {@link #close}: the writer stops when it gets here. */
-    private static final Pending STOP = new Pending(0, List.of(), new CompletableFuture<>());
+    private static final Pending STOP = new Pending(0, List.of(), null, new CompletableFuture<>());
 
     private final Db db;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -38,13 +53,18 @@ final class EventWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Stores the batch; returns once it is committed. */
-    void append(long buildId, List<StoredEvent> batch) {
+    /**
+     * Stores the batch; returns once it is committed.
+     *
+     * @param fence the lease the batch is checked against, or null
+     * @throws StaleLeaseException if the fence no longer holds (nothing was stored)
+     */
+    void append(long buildId, List<StoredEvent> batch, Lease fence) {
         if (closed) {
             throw new IllegalStateException("the database storage is closed: cannot append events to build "
                     + buildId);
         }
-        Pending pending = new Pending(buildId, batch, new CompletableFuture<>());
+        Pending pending = new Pending(buildId, batch, fence, new CompletableFuture<>());
         queue.add(pending);
         if (closed) {
             failAll(new IllegalStateException("the database storage was closed"));
@@ -103,11 +123,18 @@ final class EventWriter implements AutoCloseable {
 
     private void store(List<Pending> group) {
         List<Pending> accepted = new ArrayList<>(group.size());
+        boolean fenced = group.stream().anyMatch(p -> p.fence() != null);
+        Function<Function<Session, Void>, Void> transaction = fenced ? db::unlockedReadCommitted : db::unlocked;
         try {
-            db.unlocked(session -> {
+            transaction.apply(session -> {
+                Set<Lease> stale = staleFences(session, group);
                 Map<Long, Long> last = lastSequences(session, group);
                 List<DbEventStore.Rows> valid = new ArrayList<>(group.size());
                 for (Pending p : group) {
+                    if (p.fence() != null && stale.contains(p.fence())) {
+                        p.done().completeExceptionally(new StaleLeaseException(p.fence()));
+                        continue;
+                    }
                     Long known = last.get(p.buildId());
                     if (known == null) {
                         p.done().completeExceptionally(new IllegalArgumentException("there is no build with id "
@@ -124,7 +151,7 @@ final class EventWriter implements AutoCloseable {
                     valid.add(new DbEventStore.Rows(p.buildId(), p.events()));
                     accepted.add(p);
                 }
-                session.doWork(connection -> DbEventStore.insertRows(connection, valid));
+                session.doWork(connection -> DbEventStore.insertRows(connection, db.dialect(), valid));
                 DbEventStore.notifyAppended(session, db.dialect(),
                         valid.stream().map(DbEventStore.Rows::buildId).toList());
                 return null;
@@ -140,8 +167,14 @@ final class EventWriter implements AutoCloseable {
         }
     }
 
+    /** The fences of the group's fenced batches that no longer hold; locks the leases' rows till the commit. */
+    private Set<Lease> staleFences(Session session, List<Pending> group) {
+        List<Lease> fences = group.stream().map(Pending::fence).filter(Objects::nonNull).toList();
+        return fences.isEmpty() ? Set.of() : DbLeaseStore.staleFences(session, db, fences);
+    }
+
     /** The last stored sequence of each build of the group that exists (0 for an empty log). */
-    private static Map<Long, Long> lastSequences(org.hibernate.Session session, List<Pending> group) {
+    private static Map<Long, Long> lastSequences(Session session, List<Pending> group) {
         List<Long> ids = group.stream().map(Pending::buildId).distinct().toList();
         Map<Long, Long> last = new HashMap<>();
         for (int from = 0; from < ids.size(); from += 500) {
@@ -155,12 +188,19 @@ final class EventWriter implements AutoCloseable {
     }
 
     private void storeAlone(Pending p) {
+        Function<Function<Session, Void>, Void> transaction = p.fence() != null ? db::unlockedReadCommitted
+                : db::unlocked;
         try {
-            db.unlocked(session -> {
+            transaction.apply(session -> {
+                if (p.fence() != null) {
+                    DbEventStore.requireFence(session, db, p.fence());
+                }
                 DbEventStore.insert(session, db.dialect(), p.buildId(), p.events());
                 return null;
             });
             p.done().complete(null);
+        } catch (StaleLeaseException e) {
+            p.done().completeExceptionally(e);
         } catch (ConcurrentUpdateException e) {
             p.done().completeExceptionally(new IllegalArgumentException("events for build " + p.buildId()
                     + " from sequence " + p.events().getFirst().sequence() + " were appended by another writer"

@@ -1324,6 +1324,14 @@ public abstract class StorageConformanceTests {
     }
 
     @Nested
+    @DisplayName("lease-checked event appends")
+    class FencedEventContract extends FencedEventStorageContract {
+        FencedEventContract() {
+            super(StorageConformanceTests.this::currentStorage);
+        }
+    }
+
+    @Nested
     @DisplayName("input resolution: Concourse's algorithm table")
     class AlgorithmTableContract extends AlgorithmTableStorageContract {
         AlgorithmTableContract() {
