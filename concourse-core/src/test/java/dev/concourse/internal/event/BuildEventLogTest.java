@@ -717,6 +717,32 @@ class BuildEventLogTest {
     }
 
     @Test
+    void aLoopWokenDuringItsLingerGivesItsThreadBackAfterTheLastLingerEnds() throws InterruptedException {
+        // The linger timer, armed by the first linger, fires before the later lingers end: it must
+        // wait for the last one rather than forget the loop (which would then hold its thread).
+        LoopCountingExecutor executor = new LoopCountingExecutor();
+        BuildEventLog log = BuildEventLog.open(newBuild(), storage.events(), executor, Long.MAX_VALUE,
+                Duration.ofMillis(20));
+        RecordingSubscriber subscriber = new RecordingSubscriber(Long.MAX_VALUE);
+        log.subscribe(1).subscribe(subscriber);
+        for (int i = 1; i <= 5; i++) {
+            log.emit(log("line " + i));
+            subscriber.awaitEvents(i, TIMEOUT);
+        }
+        // (One loop unless this thread was held up for more than a linger between two events.)
+        int started = executor.loopsStarted.get();
+        assertThat(executor.awaitLoopsEnded(started)).as("the idle loop gave its thread back").isTrue();
+
+        log.emit(log("after"));
+        subscriber.awaitEvents(6, TIMEOUT);
+        log.close();
+        subscriber.awaitTerminal(TIMEOUT);
+        assertThat(subscriber.sequences()).isEqualTo(range(1, 6));
+        assertThat(subscriber.completed()).isTrue();
+        assertThat(executor.awaitLoopsEnded(1)).isTrue();
+    }
+
+    @Test
     void aLoopLingeringWithoutDemandIsWokenByRequestAndEndedByCancel() throws InterruptedException {
         LoopCountingExecutor executor = new LoopCountingExecutor();
         BuildEventLog log = BuildEventLog.open(newBuild(), storage.events(), executor, Long.MAX_VALUE,
