@@ -49,11 +49,12 @@ final class EventSubscription implements Flow.Subscription, Runnable {
 
     /** {@link #wip} while the loop's thread is parked, lingering for a signal. */
     private static final int PARKED = Integer.MIN_VALUE;
-    private static final VarHandle CANCELLED;
+    private static final VarHandle LINGER_TIMER_ARMED;
 
     static {
         try {
-            CANCELLED = MethodHandles.lookup().findVarHandle(EventSubscription.class, "cancelled", boolean.class);
+            LINGER_TIMER_ARMED = MethodHandles.lookup().findVarHandle(EventSubscription.class, "lingerTimerArmed",
+                    boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -63,9 +64,21 @@ final class EventSubscription implements Flow.Subscription, Runnable {
     private final AtomicLong demand = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private volatile boolean cancelled;
+    /**
+     * {@link #cancelled}, written plainly too, for the check after each event of a run: a cancel
+     * from {@code onNext} (the loop's own thread) is seen at once, one from another thread at the
+     * latest when the run ends, where the loop reads {@link #cancelled}. A volatile or opaque read
+     * there kept the compiler from keeping the loop's and the subscriber's state in registers,
+     * which doubled the cost of a delivery.
+     */
+    private boolean cancelSeen;
     private volatile IllegalArgumentException badRequest;
     /** The thread of a loop that lingers; set before {@link #wip} becomes {@link #PARKED}. */
     private volatile Thread lingering;
+    /** When the current linger ends, in {@link System#nanoTime()}; set before {@link #wip} becomes {@link #PARKED}. */
+    private volatile long lingerDeadline;
+    /** Whether a {@link LingerTimer} task for this subscription is pending. */
+    private volatile boolean lingerTimerArmed;
 
     /** Whether this subscription is in its log's queue of readers to signal; the log maintains it. */
     final AtomicBoolean awaiting = new AtomicBoolean();
@@ -124,6 +137,7 @@ final class EventSubscription implements Flow.Subscription, Runnable {
 
     @Override
     public void cancel() {
+        cancelSeen = true;
         cancelled = true;
         signal();
     }
@@ -151,32 +165,68 @@ final class EventSubscription implements Flow.Subscription, Runnable {
      * The loop has seen {@code missed} signals and found nothing to do: instead of giving its
      * thread back, it parks for up to the source's linger time, so that the next signal unparks it
      * rather than starting a task (on a virtual thread, a parked loop holds no carrier thread).
+     * The park has no timeout: the {@link LingerTimer} unparks the loop when its linger has run
+     * out (a timed park set up and cancelled a timer per park). Nothing between {@link #PARKED}
+     * and the park may block: a park inside a lock would consume a signaller's unpark.
      *
      * @return the signals that came since (go round again), or 0 if the loop gave its thread back
      */
     private int linger(int missed, long lingerNanos) {
         Thread me = Thread.currentThread();
         lingering = me;
+        long deadline = System.nanoTime() + lingerNanos;
+        lingerDeadline = deadline;
+        // Armed before PARKED: scheduling may block on the timer's lock, and a park there would
+        // swallow a signaller's unpark.
+        if (!lingerTimerArmed && LINGER_TIMER_ARMED.compareAndSet(this, false, true)) {
+            LingerTimer.schedule(this::lingerTimerFired, lingerNanos);
+        }
         if (!wip.compareAndSet(missed, PARKED)) {
             return wip.addAndGet(-missed);
         }
-        long deadline = System.nanoTime() + lingerNanos;
         for (;;) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || me.isInterrupted()) {
                 // Give the thread back, unless a signal took the loop out of PARKED just now (a
-                // signaller reads the thread only after moving wip out of PARKED).
+                // signaller reads the thread only after moving wip out of PARKED, and then finds
+                // null or this thread, which is not parked: either is harmless). Cleared before
+                // the CAS: after it, the next task's loop may already have set its own thread.
+                lingering = null;
                 if (wip.compareAndSet(PARKED, 0)) {
-                    lingering = null;
                     return 0;
                 }
                 return wip.get();
             }
-            LockSupport.parkNanos(this, left);
+            if (lingerTimerArmed) {
+                LockSupport.park(this);
+            } else {
+                // The timer fired before this loop was PARKED and left it alone: time the park
+                // itself (rare; the next linger arms the timer again).
+                LockSupport.parkNanos(this, left);
+            }
             int w = wip.get();
             if (w != PARKED) {
                 return w;
             }
+        }
+    }
+
+    /**
+     * On the {@link LingerTimer}: unparks the loop if its linger has run out, else waits for the
+     * rest of it. A loop that is not lingering now arms a new timer when it lingers again.
+     */
+    private void lingerTimerFired() {
+        lingerTimerArmed = false;
+        if (wip.get() != PARKED) {
+            return;
+        }
+        long left = lingerDeadline - System.nanoTime();
+        if (left <= 0) {
+            // The loop may have moved on since: an unpark of a thread that does not park here is
+            // harmless (every park is in a loop that checks why it woke).
+            LockSupport.unpark(lingering);
+        } else if (LINGER_TIMER_ARMED.compareAndSet(this, false, true)) {
+            LingerTimer.schedule(this::lingerTimerFired, left);
         }
     }
 
@@ -251,6 +301,11 @@ final class EventSubscription implements Flow.Subscription, Runnable {
                     long batch = Math.min(requested - emitted, FAIRNESS_BATCH - delivered);
                     long run = deliverResident(batch);
                     if (run < 0) {
+                        return;
+                    }
+                    if (cancelled) {
+                        // A cancel from another thread during the run.
+                        release();
                         return;
                     }
                     emitted += run;
@@ -352,10 +407,10 @@ final class EventSubscription implements Flow.Subscription, Runnable {
         int first = (int) offset;
         int last = first + (int) (end - sequence);
         int slot = first;
-        // The cursor and the cancel check stay out of memory order inside the loop: the cursor is
-        // stored once at the end (nothing reads it during onNext), and cancel is read opaquely, so
-        // that the loop keeps them in registers; a cancel from onNext is seen at once (same
-        // thread), one from elsewhere within a few events.
+        // Nothing inside the loop is in memory order: the cursor is stored once at the end
+        // (nothing reads it during onNext), and cancel is checked through the plain cancelSeen, so
+        // that the loop keeps its state and the subscriber's in registers; a cancel from onNext is
+        // seen at once (same thread), one from elsewhere when the run ends.
         try {
             for (; slot < last; slot++) {
                 SequencedEvent event = slots[slot];
@@ -363,7 +418,7 @@ final class EventSubscription implements Flow.Subscription, Runnable {
                     break;
                 }
                 s.onNext(event);
-                if ((boolean) CANCELLED.getOpaque(this)) {
+                if (cancelSeen) {
                     cursor = sequence + (slot - first) + 1;
                     release();
                     return -1;

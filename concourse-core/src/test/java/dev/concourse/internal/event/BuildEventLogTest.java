@@ -665,18 +665,26 @@ class BuildEventLogTest {
         }
     }
 
+    private BuildEventLog lingeringLog(Executor executor, Duration linger) {
+        return BuildEventLog.open(newBuild(), storage.events(), executor, Long.MAX_VALUE, linger);
+    }
+
+    /** Emits lines 1 to {@code lines}, each once the subscriber has the one before. */
+    private static void emitLinesOneByOne(BuildEventLog log, RecordingSubscriber subscriber, int lines) {
+        for (int i = 1; i <= lines; i++) {
+            log.emit(log("line " + i));
+            subscriber.awaitEvents(i, TIMEOUT);
+        }
+    }
+
     @Test
     void aLoopThatCaughtUpIsWokenOnItsLingeringThreadInsteadOfANewTask() throws InterruptedException {
         LoopCountingExecutor executor = new LoopCountingExecutor();
-        BuildEventLog log = BuildEventLog.open(newBuild(), storage.events(), executor, Long.MAX_VALUE,
-                Duration.ofMinutes(10));
+        BuildEventLog log = lingeringLog(executor, Duration.ofMinutes(10));
         RecordingSubscriber subscriber = new RecordingSubscriber(Long.MAX_VALUE);
         log.subscribe(1).subscribe(subscriber);
-        for (int i = 1; i <= 20; i++) {
-            log.emit(log("line " + i));
-            // Each event finds the loop caught up (parked, or about to park), never without a thread.
-            subscriber.awaitEvents(i, TIMEOUT);
-        }
+        // Each event finds the loop caught up (parked, or about to park), never without a thread.
+        emitLinesOneByOne(log, subscriber, 20);
         log.close();
         subscriber.awaitTerminal(TIMEOUT);
 
@@ -704,6 +712,28 @@ class BuildEventLogTest {
         log.close();
         subscriber.awaitTerminal(TIMEOUT);
         assertThat(subscriber.events()).extracting(BuildEventLogTest::text).containsExactly("a", "b");
+        assertThat(subscriber.completed()).isTrue();
+        assertThat(executor.awaitLoopsEnded(1)).isTrue();
+    }
+
+    @Test
+    void aLoopWokenDuringItsLingerGivesItsThreadBackAfterTheLastLingerEnds() throws InterruptedException {
+        // The linger timer, armed by the first linger, fires before the later lingers end: it must
+        // wait for the last one rather than forget the loop (which would then hold its thread).
+        LoopCountingExecutor executor = new LoopCountingExecutor();
+        BuildEventLog log = lingeringLog(executor, Duration.ofMillis(20));
+        RecordingSubscriber subscriber = new RecordingSubscriber(Long.MAX_VALUE);
+        log.subscribe(1).subscribe(subscriber);
+        emitLinesOneByOne(log, subscriber, 5);
+        // (One loop unless this thread was held up for more than a linger between two events.)
+        int started = executor.loopsStarted.get();
+        assertThat(executor.awaitLoopsEnded(started)).as("the idle loop gave its thread back").isTrue();
+
+        log.emit(log("after"));
+        subscriber.awaitEvents(6, TIMEOUT);
+        log.close();
+        subscriber.awaitTerminal(TIMEOUT);
+        assertThat(subscriber.sequences()).isEqualTo(range(1, 6));
         assertThat(subscriber.completed()).isTrue();
         assertThat(executor.awaitLoopsEnded(1)).isTrue();
     }
