@@ -116,12 +116,20 @@ class RuncLifecycleTest {
         first = runtime();
         Container container = first.workers().getFirst().createContainer(new ContainerSpec("again", busybox,
                 Map.of(), null, null, List.of(), null, false, Map.of()));
-        for (int round = 1; round <= 3; round++) {
+        // the runtime reuses a finished process's directory (and its FIFOs): each round must still
+        // get only its own output, input and exit status, with and without input alternately
+        for (int round = 1; round <= 4; round++) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ContainerProcess process = container.run(new ProcessSpec("step", "sh", List.of("-c", "echo round " + "$0; exit $0",
-                    Integer.toString(round)), Map.of(), null, null), new ProcessIO(null, out, null));
+            boolean withInput = round % 2 == 0;
+            java.io.InputStream input = withInput
+                    ? new java.io.ByteArrayInputStream(("input " + round + "\n").getBytes(StandardCharsets.UTF_8))
+                    : null;
+            String script = withInput ? "read line; echo \"round $0 $line\"; exit $0" : "echo round $0; exit $0";
+            ContainerProcess process = container.run(new ProcessSpec("step", "sh", List.of("-c", script,
+                    Integer.toString(round)), Map.of(), null, null), new ProcessIO(input, out, null));
             assertThat(waitFor(process)).isEqualTo(round);
-            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("round " + round + "\n");
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .isEqualTo(withInput ? "round " + round + " input " + round + "\n" : "round " + round + "\n");
             assertThat(container.attach("step", new ProcessIO(null, null, null)).orElseThrow().exitStatus())
                     .hasValue(round);
         }

@@ -29,6 +29,9 @@ import java.util.OptionalInt;
 record ProcessDirectory(Path path) {
     /** Name prefix of the directories of earlier processes being deleted ({@link #replaceEarlier}). */
     static final String REPLACED = ".replaced-";
+    /** The files of one run that a reused directory must not keep (the rest are written again). */
+    private static final List<String> RUN_FILES = List.of("exit", "exit.tmp", "pid", "oom", "runc.log",
+            "supervisor.log");
 
     static String dirName(String processId) {
         return HexFormat.of().formatHex(processId.getBytes(StandardCharsets.UTF_8));
@@ -75,6 +78,40 @@ record ProcessDirectory(Path path) {
 
     Path runcLog() {
         return path.resolve("runc.log");
+    }
+
+    /**
+     * Makes the directory ready for a new process with this id, with its output FIFOs (and the
+     * input FIFO if {@code withInput}). The directory of an earlier process that finished (its exit
+     * status is recorded) and whose output this instance no longer reads ({@code earlierReusable})
+     * is reused: its FIFOs stay and only the files of its run are removed, instead of a dozen files
+     * made and deleted per process. Otherwise the earlier directory is replaced
+     * ({@link #replaceEarlier}). The earlier supervisor may still be exiting: after writing the exit
+     * status it only closes its ends of the FIFOs, writing nothing more.
+     */
+    void prepare(boolean withInput, boolean earlierReusable) throws IOException {
+        if (earlierReusable && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && exitStatus().isPresent()) {
+            for (String name : RUN_FILES) {
+                Files.deleteIfExists(path.resolve(name));
+            }
+            if (!withInput) {
+                Files.deleteIfExists(stdin());
+            }
+        } else {
+            replaceEarlier();
+            Files.createDirectories(path);
+        }
+        makeFifo(stdout());
+        makeFifo(stderr());
+        if (withInput) {
+            makeFifo(stdin());
+        }
+    }
+
+    private static void makeFifo(Path fifo) {
+        if (!Files.exists(fifo, LinkOption.NOFOLLOW_LINKS)) {
+            Posix.mkfifo(fifo.toString(), 0600);
+        }
     }
 
     /**

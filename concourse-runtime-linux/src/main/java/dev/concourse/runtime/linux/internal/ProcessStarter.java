@@ -52,8 +52,7 @@ final class ProcessStarter {
         ProcessDirectory directory = new ProcessDirectory(layout.processes().resolve(ProcessDirectory.dirName(spec.id())));
         String runcId = RuncContainer.newRuncId(container.handle());
         try {
-            directory.replaceEarlier();
-            Files.createDirectories(directory.path());
+            directory.prepare(io.stdin() != null, container.outputEnded(spec.id()));
             List<String> args = new ArrayList<>(List.of(RuncWorker.INIT_PATH, "--", spec.path()));
             args.addAll(spec.args());
             List<OciConfig.Bind> binds = new ArrayList<>();
@@ -75,11 +74,6 @@ final class ProcessStarter {
             Files.writeString(directory.path().resolve("config.json"), config, StandardCharsets.UTF_8);
             directory.write("id", spec.id());
             directory.write("runc-id", runcId);
-            Posix.mkfifo(directory.stdout().toString(), 0600);
-            Posix.mkfifo(directory.stderr().toString(), 0600);
-            if (io.stdin() != null) {
-                Posix.mkfifo(directory.stdin().toString(), 0600);
-            }
         } catch (IOException e) {
             throw new RuntimeOperationException("cannot prepare " + what + ": " + e.getMessage(), e);
         }

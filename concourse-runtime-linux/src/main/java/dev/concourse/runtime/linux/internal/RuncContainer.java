@@ -36,6 +36,7 @@ final class RuncContainer implements Container {
     private final ConcurrentHashMap<String, RuncProcess> processes = new ConcurrentHashMap<>();
     private final Set<String> starting = new HashSet<>();
     private volatile boolean destroyed;
+    private volatile boolean rootfsMounted;
 
     RuncContainer(RuncWorker worker, String handle, ContainerLayout layout, StateFile state,
             Map<String, String> stored) {
@@ -160,6 +161,24 @@ final class RuncContainer implements Container {
             throw new RuntimeOperationException("cannot list the processes of container " + handle + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Whether this object saw its root file system mounted ({@link RuncWorker#ensureMounted}). */
+    boolean rootfsMounted() {
+        return rootfsMounted;
+    }
+
+    void markRootfsMounted() {
+        rootfsMounted = true;
+    }
+
+    /**
+     * Whether this instance reads no output of an earlier process with this id any more (it follows
+     * none, or that one's output has ended), so its directory's FIFOs can serve a new process.
+     */
+    boolean outputEnded(String processId) {
+        RuncProcess earlier = processes.get(processId);
+        return earlier == null || earlier.outputDone();
     }
 
     /** The processes this instance follows. */

@@ -179,6 +179,11 @@ final class RuncProcess implements ContainerProcess {
         return !done.isDone();
     }
 
+    /** Whether both outputs reached their end here (nothing of this instance reads its FIFOs any more). */
+    boolean outputDone() {
+        return outputEnded.getCount() == 0;
+    }
+
     /** Sends later output to {@code io} (its stdin is ignored: a process's input is what {@code run} gave it). */
     void redirect(ProcessIO io) {
         stdout.set(io.stdout());

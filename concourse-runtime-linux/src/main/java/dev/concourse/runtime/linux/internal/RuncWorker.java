@@ -171,6 +171,7 @@ public final class RuncWorker implements Worker {
                 Map<String, String> stored = RuncContainer.entries(containerSettings, spec.properties());
                 state.write(stored);
                 RuncContainer container = new RuncContainer(this, handle, layout, state, stored);
+                container.markRootfsMounted();
                 containers.put(handle, container);
                 return container;
             } catch (IOException | RuntimeException e) {
@@ -215,12 +216,20 @@ public final class RuncWorker implements Worker {
         return result;
     }
 
-    /** Mounts the container's root file system again if it is not (after a reboot, say). */
+    /**
+     * Mounts the container's root file system again if it is not (after a reboot, say): looked up
+     * in the mount table once per container object, not per process (nothing but destroying the
+     * container unmounts a live container's root file system).
+     */
     void ensureMounted(RuncContainer container) {
+        if (container.rootfsMounted()) {
+            return;
+        }
         ContainerLayout layout = container.layout();
         if (!mounts.isMounted(layout.rootfs())) {
             mounts.overlay(Path.of(container.settings().lowerLayer()), layout.upper(), layout.work(), layout.rootfs());
         }
+        container.markRootfsMounted();
     }
 
     RuncProcess start(RuncContainer container, ProcessSpec spec, ProcessIO io) {
