@@ -97,13 +97,37 @@ class SeveralNodesTest {
     private Build startWaitingBuild(PipelineEngine a) throws Exception {
         a.pipelines().set(CI, waitingPipeline(), StaticVariables.empty());
         Build build = a.jobs().trigger(CI.job("long"));
-        EventCollector events = new EventCollector();
-        a.builds().events(build.id(), 1).subscribe(events);
-        assertThat(events.awaitLog("waiting", Duration.ofSeconds(60))).isTrue();
-        // Stored, not only in A's memory: a takeover before that would refuse it, and the test
-        // checks that what A stored before the takeover stays.
-        assertThat(waitingStored.await(60, TimeUnit.SECONDS)).isTrue();
+        followUntilWaitingStored(a, build);
         return build;
+    }
+
+    /**
+     * Follows the build on node A until its task said "waiting" and A stored that line; returns
+     * A's live subscriber.
+     */
+    private EventCollector followUntilWaitingStored(PipelineEngine a, Build build) throws Exception {
+        EventCollector live = new EventCollector();
+        a.builds().events(build.id(), 1).subscribe(live);
+        assertThat(live.awaitLog("waiting", Duration.ofSeconds(60))).isTrue();
+        // Stored, not only in A's memory: a takeover before that would refuse it, and the tests
+        // check that what A stored before the takeover stays.
+        assertThat(waitingStored.await(60, TimeUnit.SECONDS)).isTrue();
+        return live;
+    }
+
+    /**
+     * Node A pauses (its clock stands still, so its heartbeat never notices): node B starts, its
+     * heartbeat takes the build over once A's lease lapsed, and ends it errored (the local runtime
+     * cannot resume it). Returns node B.
+     */
+    private PipelineEngine takenOverByB(PeriodicChecksTest.TestClock clockB, Build build) throws Exception {
+        PipelineEngine b = node("node-b", clockB);
+        CompletableFuture<Build> takenOver = finishedOn(b, build.id());
+        b.start();
+        storeTime.set(START.plus(LEASE).plusSeconds(1));
+        clockB.advance(LEASE.dividedBy(3));
+        assertThat(takenOver.get(60, TimeUnit.SECONDS).status()).isEqualTo(BuildStatus.ERRORED);
+        return b;
     }
 
     private static CompletableFuture<Build> finishedOn(PipelineEngine engine, long buildId) {
@@ -185,19 +209,11 @@ class SeveralNodesTest {
                           while [ ! -f "$GO" ]; do sleep 0.05; done
                 """.formatted(work.resolve("more"), work.resolve("go")), StaticVariables.empty());
         Build build = a.jobs().trigger(CI.job("long"));
-        EventCollector live = new EventCollector();
-        a.builds().events(build.id(), 1).subscribe(live);
-        assertThat(live.awaitLog("waiting", Duration.ofSeconds(60))).isTrue();
         // Once A stored it (had the takeover refused that flush, A would stop before its late line).
-        assertThat(waitingStored.await(60, TimeUnit.SECONDS)).isTrue();
+        EventCollector live = followUntilWaitingStored(a, build);
 
-        // Node A pauses (its clock stands still, so its heartbeat never notices); node B takes over.
-        PipelineEngine b = node("node-b", clockB);
-        CompletableFuture<Build> takenOver = finishedOn(b, build.id());
-        b.start();
-        storeTime.set(START.plus(LEASE).plusSeconds(1));
-        clockB.advance(LEASE.dividedBy(3));
-        assertThat(takenOver.get(60, TimeUnit.SECONDS).status()).isEqualTo(BuildStatus.ERRORED);
+        // Node A pauses; node B takes over.
+        PipelineEngine b = takenOverByB(clockB, build);
         List<StoredEvent> taken = storage.events().read(build.id(), 1, 1000);
 
         // A's task goes on printing: A's append is refused by the lease's fence, so A stops the run
@@ -217,6 +233,48 @@ class SeveralNodesTest {
         assertThat(EventCollector.log(events)).isEqualTo("waiting\n");
         assertThat(storage.builds().find(build.id()).orElseThrow().status()).isEqualTo(BuildStatus.ERRORED);
         assertThat(storage.leases().find("build:" + build.id())).isEmpty();
+    }
+
+    @Test
+    void aNodeThatFindsItsBuildTakenOverHandsTheRunOverRunningNoHookAndStoringNothing() throws Exception {
+        PeriodicChecksTest.TestClock clockA = new PeriodicChecksTest.TestClock(START);
+        PeriodicChecksTest.TestClock clockB = new PeriodicChecksTest.TestClock(START);
+        PipelineEngine a = node("node-a", clockA);
+        a.start();
+        Path ensured = work.resolve("ensure-ran");
+        Path onAbort = work.resolve("on-abort-ran");
+        a.pipelines().set(CI, waitingPipeline() + """
+                    on_abort:
+                      task: mark-abort
+                      config:
+                        platform: linux
+                        params: {MARK: '%s'}
+                        run: {path: sh, args: [-c, 'touch "$MARK"']}
+                    ensure:
+                      task: mark-ensure
+                      config:
+                        platform: linux
+                        params: {MARK: '%s'}
+                        run: {path: sh, args: [-c, 'touch "$MARK"']}
+                """.formatted(onAbort, ensured), StaticVariables.empty());
+        Build build = a.jobs().trigger(CI.job("long"));
+        followUntilWaitingStored(a, build);
+
+        // Node A pauses; node B takes the build over and ends it.
+        PipelineEngine b = takenOverByB(clockB, build);
+        List<StoredEvent> taken = storage.events().read(build.id(), 1, 1000);
+
+        // Node A wakes up: its heartbeat finds the lease taken and hands the run over. The local
+        // runtime cannot detach, so the task (which waits for a file that never comes) is stopped;
+        // neither hook runs here, and the run ends.
+        clockA.advance(LEASE.dividedBy(3));
+        assertThat(a.awaitIdle(Duration.ofSeconds(60))).as("node A's run ended").isTrue();
+        assertThat(onAbort).as("on_abort ran on the node that lost the build").doesNotExist();
+        assertThat(ensured).as("ensure ran on the node that lost the build").doesNotExist();
+        assertThat(storage.events().read(build.id(), 1, 1000)).isEqualTo(taken);
+        assertThat(storage.builds().find(build.id()).orElseThrow().status()).isEqualTo(BuildStatus.ERRORED);
+        assertThat(storage.leases().find("build:" + build.id())).isEmpty();
+        assertThat(EventCollector.log(EventCollector.all(b, build.id()))).isEqualTo("waiting\n");
     }
 
     @Test

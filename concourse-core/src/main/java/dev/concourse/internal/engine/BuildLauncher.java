@@ -61,8 +61,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link NodeLeases}) from just before it starts the build until its final status is stored, and
  * stores that status, and every batch of the build's events ({@link #leasedLogOf}), only under
  * the lease's fencing check. A node that finds the lease taken (its heartbeat, or a refused
- * event batch: another node took the build over after this one stopped renewing) aborts the run
- * and stores nothing more for it. {@link BuildTakeover} ends the builds of nodes that stopped.
+ * event batch: another node took the build over after this one stopped renewing) hands the run
+ * over ({@link BuildRun#handOver()}: no hook runs here, running processes are detached, not
+ * signalled, so the new owner keeps following them) and stores nothing more for it.
+ * {@link BuildTakeover} ends the builds of nodes that stopped.
  */
 final class BuildLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(BuildLauncher.class);
@@ -180,6 +182,10 @@ final class BuildLauncher {
                 notice + "\n"));
         activity.begin();
         running.put(build.id(), new Running(run, plan));
+        if (lease.lost()) {
+            // Lost before leaseLost could find the run.
+            run.handOver();
+        }
         try {
             Finisher finisher = jobFinisher(build, job);
             env.executor().execute(() -> runToEnd(build, run, planned, events, finisher, lease, true));
@@ -314,6 +320,10 @@ final class BuildLauncher {
         }
         activity.begin();
         running.put(build.id(), new Running(run, plan));
+        if (lease.lost()) {
+            // Lost before leaseLost could find the run.
+            run.handOver();
+        }
         try {
             env.executor().execute(() -> runToEnd(build, run, planned, events, finisher, lease, keep));
         } catch (RuntimeException e) {
@@ -343,13 +353,18 @@ final class BuildLauncher {
         return shuttingDown;
     }
 
-    /** Another node took over a build this node runs (this node stopped renewing for too long): stop it here. */
+    /**
+     * Another node took over a build this node runs (this node stopped renewing for too long): the
+     * run is handed over, not aborted. Nothing of it goes on here (no step, no hook), and its running
+     * processes are detached, not signalled, since the new owner may have re-attached to them.
+     */
     void leaseLost(long buildId) {
         Running r = running.get(buildId);
         LOG.warn("build {}: another engine node took it over after this node ({}) stopped renewing its lease;"
-                + " aborting the run here, the new owner ends the build", buildId, leases.node());
+                + " handing the run over: no hook runs here, running processes are left to the new owner,"
+                + " which ends the build", buildId, leases.node());
         if (r != null) {
-            r.run().abort();
+            r.run().handOver();
         }
     }
 
@@ -415,8 +430,8 @@ final class BuildLauncher {
      * The log of a build this node holds {@code lease} on, its appends fenced by the lease: each
      * batch goes through the store's lease-checked append, which checks the lease in the same atomic
      * step as the write. Once a check fails (another node took the build over), the log stores
-     * nothing more and the lease counts as lost, which aborts the run here, as when the heartbeat
-     * finds the lease taken.
+     * nothing more and the lease counts as lost, which hands the run over here, as when the
+     * heartbeat finds the lease taken.
      */
     BuildEventLog leasedLogOf(long buildId, NodeLeases.Held lease) {
         BuildEventLog log = logOf(buildId);

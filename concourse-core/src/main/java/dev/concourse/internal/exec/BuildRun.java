@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * ended in an abort, errored when it ended in an error, succeeded or failed otherwise.
  *
  * <p>Lifecycle: construct, {@link #run} once, read {@link #artifacts()}, then {@link #close()} to
- * destroy the volumes the run created. {@link #abort()} may be called from any thread at any time.
+ * destroy the volumes the run created. {@link #abort()} and {@link #handOver()} may be called from
+ * any thread at any time.
  */
 public final class BuildRun implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BuildRun.class);
@@ -127,7 +128,21 @@ public final class BuildRun implements AutoCloseable {
         root.cancel(Cancellation.Cause.ABORTED);
     }
 
-    /** Whether {@link #abort()} was called. */
+    /**
+     * Hands the build over to another engine node, which took it over and now owns it: nothing of
+     * it goes on here, quietly. No step and no hook of any kind ({@code on_abort}, {@code ensure}...)
+     * starts any more; running processes are detached ({@code ContainerProcess#detach}), not
+     * signalled, so the new owner keeps following them, and only those a runtime cannot detach
+     * get TERMINATE, then KILL, as on an abort (nobody else can ever follow them). {@link #run}
+     * then returns soon with {@link BuildStatus#ABORTED}; the caller stores nothing of the build.
+     * Idempotent, and it wins over an abort in progress (its pending KILLs of detached processes
+     * are dropped).
+     */
+    public void handOver() {
+        root.handOver();
+    }
+
+    /** Whether {@link #abort()} or {@link #handOver()} was called. */
     public boolean isAborted() {
         return root.isCancelled();
     }

@@ -11,7 +11,12 @@ import java.util.Optional;
  * child is cancelled with its parent (and with the parent's cause), never the other way round.
  * The build has a root; a timeout makes a child that cancels itself with
  * {@link Cause#DEADLINE_EXCEEDED}; hooks that must run although the build is aborting get a new
- * root ({@link #detached()}), as Concourse runs them with {@code context.Background()}.
+ * root ({@link #detachedFromAbort()}), as Concourse runs them with {@code context.Background()}.
+ *
+ * <p>Every node of one run also shares the run's <em>hand-over</em> signal: the build now belongs
+ * to another engine node ({@link #handOver()}). It cancels the build's root and the hooks' roots
+ * alike with {@link Cause#HANDED_OVER}, so nothing of the run goes on here, and it stays visible
+ * ({@link #isHandedOver()}, {@link #onHandOver}) where an abort or a timeout cancelled a node first.
  *
  * <p>Thread-safe. Listeners run on the thread that cancels, outside any lock, and must be short.
  */
@@ -22,7 +27,13 @@ final class Cancellation implements AutoCloseable {
         /** The build was aborted, or a fail-fast sibling failed ({@code context.Canceled}). */
         ABORTED,
         /** A timeout expired ({@code context.DeadlineExceeded}). */
-        DEADLINE_EXCEEDED
+        DEADLINE_EXCEEDED,
+        /**
+         * The build now belongs to another engine node (it took the build over): no step or hook
+         * starts here any more, and running processes are detached rather than stopped. For the
+         * step's outcome it counts as an abort (nothing is stored of it anyway).
+         */
+        HANDED_OVER
     }
 
     /** A listener or timer to remove once it is not needed. */
@@ -38,18 +49,44 @@ final class Cancellation implements AutoCloseable {
     private Cause cause;
     private Registration parentLink = NOTHING;
     private Registration timer = NOTHING;
+    /** The run's hand-over signal (itself for the signal). */
+    private final Cancellation handOver;
 
-    private Cancellation() {
+    private Cancellation(Cancellation handOver) {
+        this.handOver = handOver == null ? this : handOver;
     }
 
-    /** A root that only {@link #cancel} cancels. */
+    /** The root of a new run: only {@link #cancel} and {@link #handOver()} cancel it. */
     static Cancellation detached() {
-        return new Cancellation();
+        return new Cancellation(null).child();
+    }
+
+    /**
+     * A new root of this run, not cancelled with this (an abort) but with the run's hand-over:
+     * for hooks that run although the build is aborting. {@link #close()} it when done.
+     */
+    Cancellation detachedFromAbort() {
+        return handOver.child();
+    }
+
+    /** Hands the whole run over to another engine node: cancels every node of it with {@link Cause#HANDED_OVER}. */
+    void handOver() {
+        handOver.cancel(Cause.HANDED_OVER);
+    }
+
+    /** Whether the run was handed over to another engine node ({@link #handOver()}), whatever cancelled this first. */
+    boolean isHandedOver() {
+        return handOver.isCancelled();
+    }
+
+    /** Runs {@code listener} when the run is handed over, at once if it already was. */
+    Registration onHandOver(Runnable listener) {
+        return handOver.onCancel(listener);
     }
 
     /** A child cancelled together with this. {@link #close()} it when done to drop the link. */
     Cancellation child() {
-        Cancellation child = new Cancellation();
+        Cancellation child = new Cancellation(handOver);
         child.parentLink = onCancel(() -> child.cancel(cause().orElse(Cause.ABORTED)));
         return child;
     }

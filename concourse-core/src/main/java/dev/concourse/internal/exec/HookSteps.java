@@ -4,7 +4,8 @@ package dev.concourse.internal.exec;
  * The hook modifiers, each as its file in Concourse's {@code atc/exec} has it. Hooks that run
  * because of an error or an abort get a fresh, detached context ({@code context.Background()}),
  * so they run to their end although the build is aborting; so does {@code ensure} when its
- * context is already cancelled.
+ * context is already cancelled. Once the build was handed over to another engine node no hook
+ * runs here ({@link StepRunner#run} starts nothing), and hooks running then are cancelled with it.
  */
 final class HookSteps {
     private final StepRunner runner;
@@ -58,7 +59,7 @@ final class HookSteps {
         }
         StepError errors = step.error();
         if (!errors.isAborted()) {
-            try (Cancellation detached = Cancellation.detached()) {
+            try (Cancellation detached = ctx.detachedFromAbort()) {
                 Result hook = runner.run(node.hook(), detached);
                 errors = StepError.combine(errors, hook.error());
             }
@@ -76,7 +77,7 @@ final class HookSteps {
             return step;
         }
         if (step.error().isAborted()) {
-            try (Cancellation detached = Cancellation.detached()) {
+            try (Cancellation detached = ctx.detachedFromAbort()) {
                 runner.run(node.hook(), detached);
             }
         }
@@ -91,7 +92,7 @@ final class HookSteps {
         Result step = runner.run(node.step(), ctx);
         Result hook;
         if (ctx.isCancelled()) {
-            try (Cancellation detached = Cancellation.detached()) {
+            try (Cancellation detached = ctx.detachedFromAbort()) {
                 hook = runner.run(node.hook(), detached);
             }
         } else {

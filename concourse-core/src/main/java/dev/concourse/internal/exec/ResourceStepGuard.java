@@ -51,6 +51,10 @@ final class ResourceStepGuard {
 
     Result cancelled(Cancellation.Cause cause) {
         stderr.close();
+        if (cause == Cancellation.Cause.HANDED_OVER) {
+            // Another engine node owns the build now and reports how the step ends.
+            return Result.cancelled(cause);
+        }
         if (cause == Cancellation.Cause.DEADLINE_EXCEEDED) {
             run.errored(planId, "timeout exceeded: " + label + " was stopped"
                     + (timeout == null ? "" : " after its timeout of " + timeout));

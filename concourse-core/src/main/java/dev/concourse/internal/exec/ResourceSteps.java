@@ -95,13 +95,17 @@ final class ResourceSteps {
     }
 
     /**
-     * A resource call ended cancelled: because the step's context was (abort, timeout), or because
+     * A resource call ended cancelled: because the step's context was (abort, timeout, a hand-over to
+     * another engine node: then with that cause, whatever cancelled the context first), or because
      * the thread running the step was interrupted, which means what it means to the host, an abort
      * of the build (as for tasks).
      */
     static StepCancelled cancelled(RunContext run, Cancellation ctx) {
         if (!ctx.isCancelled() && Thread.currentThread().isInterrupted()) {
             run.interrupted();
+        }
+        if (ctx.isHandedOver()) {
+            return new StepCancelled(Cancellation.Cause.HANDED_OVER);
         }
         return new StepCancelled(ctx.cause().orElse(Cancellation.Cause.ABORTED));
     }
@@ -117,6 +121,17 @@ final class ResourceSteps {
             @Override
             public Registration onCancel(Runnable listener) {
                 Cancellation.Registration registration = ctx.onCancel(listener);
+                return registration::close;
+            }
+
+            @Override
+            public boolean isHandedOver() {
+                return ctx.isHandedOver();
+            }
+
+            @Override
+            public Registration onHandOver(Runnable listener) {
+                Cancellation.Registration registration = ctx.onHandOver(listener);
                 return registration::close;
             }
         };

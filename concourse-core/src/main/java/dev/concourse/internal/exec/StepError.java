@@ -9,7 +9,8 @@ import java.util.List;
  * errors with messages. Like a Go multierror it may hold several causes, and
  * {@link #isAborted()} is true when any of them is an abort ({@code errors.Is}).
  *
- * @param aborted          one cause is a cancellation: the build was aborted, or a fail-fast sibling failed
+ * @param aborted          one cause is a cancellation: the build was aborted (or handed over to
+ *                         another engine node), or a fail-fast sibling failed
  * @param deadlineExceeded one cause is an expired timeout
  * @param messages         messages of real errors (already reported as error events)
  */

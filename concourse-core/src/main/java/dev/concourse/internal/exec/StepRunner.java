@@ -26,7 +26,14 @@ final class StepRunner {
         this.parallel = new ParallelSteps(this, run);
     }
 
+    /**
+     * Runs a plan node; once the build was handed over to another engine node, nothing starts
+     * here any more (no step, no hook), whatever the node.
+     */
     Result run(PlanNode node, Cancellation ctx) {
+        if (ctx.isHandedOver()) {
+            return Result.cancelled(Cancellation.Cause.HANDED_OVER);
+        }
         return switch (node) {
             case PlanNode.Task task -> new TaskExecution(run, task).run(ctx);
             case PlanNode.Get get -> new GetExecution(run, get).run(ctx);

@@ -385,10 +385,16 @@ final class TaskExecution {
         }
     }
 
-    /** As Concourse's task step and {@code LogErrorStep}: a timeout fails, an abort is an abort. */
+    /**
+     * As Concourse's task step and {@code LogErrorStep}: a timeout fails, an abort is an abort. A
+     * hand-over to another engine node ends the step quietly (that node reports how it ends).
+     */
     private Result cancelled(Cancellation.Cause cause) {
         stdout.close();
         stderr.close();
+        if (cause == Cancellation.Cause.HANDED_OVER) {
+            return Result.cancelled(cause);
+        }
         if (cause == Cancellation.Cause.DEADLINE_EXCEEDED) {
             run.errored(node.id(), "timeout exceeded");
             return Result.FAILED;

@@ -1,48 +1,34 @@
 package dev.concourse.internal.exec;
 
+import dev.concourse.internal.runtime.ProcessStopper;
 import dev.concourse.spi.runtime.ContainerProcess;
-import dev.concourse.spi.runtime.ProcessSignal;
-import dev.concourse.spi.scheduling.EngineClock;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.concourse.spi.runtime.ProcessDetachedException;
 
 /**
  * Waits for a step's process while watching its context: when the context is cancelled (abort,
- * timeout, a fail-fast sibling) the process gets {@link ProcessSignal#TERMINATE} and, if it is
- * still running after the abort grace period, {@link ProcessSignal#KILL}, as Garden stops a
- * container's processes. The wait ends only when the process has exited and its output is written.
+ * timeout, a fail-fast sibling) the process gets TERMINATE and, if it is still running after the
+ * abort grace period, KILL, as Garden stops a container's processes. The wait ends only when the
+ * process has exited and its output is written. When the build is handed over to another engine
+ * node the process is detached instead (not signalled; the new owner follows it), and the wait
+ * ends with {@link StepCancelled} of {@link Cancellation.Cause#HANDED_OVER}; see {@link ProcessStopper}.
  */
 final class TaskProcess {
-    private static final Logger LOG = LoggerFactory.getLogger(TaskProcess.class);
 
     private TaskProcess() {
     }
 
     static int await(RunContext run, ContainerProcess process, Cancellation ctx) {
-        AtomicReference<EngineClock.Scheduled> kill = new AtomicReference<>();
-        Cancellation.Registration onCancel = ctx.onCancel(() -> {
-            signal(process, ProcessSignal.TERMINATE);
-            kill.set(run.env.clock().schedule(run.env.abortGracePeriod(),
-                    () -> signal(process, ProcessSignal.KILL)));
-        });
+        ProcessStopper stopper = new ProcessStopper(process, run.env.clock(), run.env.abortGracePeriod());
+        Cancellation.Registration cancelled = ctx.onCancel(() -> stopper.cancelled(ctx.isHandedOver()));
+        Cancellation.Registration handedOver = ctx.onHandOver(stopper::handOver);
         try {
             return Waits.waitFor(process, run);
+        } catch (ProcessDetachedException e) {
+            throw new StepCancelled(Cancellation.Cause.HANDED_OVER);
         } finally {
-            onCancel.close();
-            EngineClock.Scheduled pending = kill.get();
-            if (pending != null) {
-                pending.cancel();
-            }
-        }
-    }
-
-    private static void signal(ContainerProcess process, ProcessSignal signal) {
-        try {
-            process.signal(signal);
-        } catch (RuntimeException e) {
-            // The process may be gone already; the wait tells what happened.
-            LOG.debug("could not send {} to process {}: {}", signal, process.id(), e.toString());
+            handedOver.close();
+            cancelled.close();
+            stopper.close();
         }
     }
 }

@@ -7,7 +7,9 @@
  * a non-zero exit, a timeout), errors (an error event was emitted: bad config, missing inputs, a
  * runtime failure) or is cancelled (abort, or a fail-fast sibling). Cancellation is a tree of
  * {@code Cancellation}s, the executor's {@code context.Context}; processes of cancelled steps get
- * TERMINATE, then KILL after the abort grace period.
+ * TERMINATE, then KILL after the abort grace period. A build handed over to another engine node
+ * (it took the build over) ends quietly instead: no step or hook starts, and running processes
+ * are detached, not signalled, where the runtime can.
  *
  * <p>Where this differs from Concourse, on purpose:
  * <ul>

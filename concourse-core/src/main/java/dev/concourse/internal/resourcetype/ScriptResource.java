@@ -1,5 +1,6 @@
 package dev.concourse.internal.resourcetype;
 
+import dev.concourse.internal.runtime.ProcessStopper;
 import dev.concourse.resource.ResourceException;
 import dev.concourse.resource.ResourceResult;
 import dev.concourse.resource.Version;
@@ -8,7 +9,7 @@ import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.ContainerProcess;
 import dev.concourse.spi.runtime.ContainerSpec;
 import dev.concourse.spi.runtime.ProcessIO;
-import dev.concourse.spi.runtime.ProcessSignal;
+import dev.concourse.spi.runtime.ProcessDetachedException;
 import dev.concourse.spi.runtime.ProcessSpec;
 import dev.concourse.spi.runtime.RuntimeOperationException;
 import dev.concourse.spi.runtime.Volume;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a non-zero exit is a {@link ResourceException} with that {@link ResourceException#exitStatus()};
  *       output that is not the expected JSON, or a get/put without a version, is one without;</li>
  *   <li>when the call is cancelled the script gets TERMINATE, then KILL after the abort grace
- *       period, and the call ends with a {@link ResourceCancelledException} once it has exited;</li>
+ *       period, and the call ends with a {@link ResourceCancelledException} once it has exited;
+ *       when its build is handed over to another engine node ({@link CancelSignal#isHandedOver()})
+ *       the script is detached instead, not signalled, and the call ends at once;</li>
  *   <li>the container (and the scratch and copied volumes) are destroyed at the end, whatever the
  *       outcome, unless the call keeps them ({@link ResourceCall#keepContainers()}, a build another
  *       engine node may take over): then a successful script's stdout is cached on its container as
@@ -207,7 +209,7 @@ final class ScriptResource {
     /** Waits for the script and checks how it ended; returns its stdout. */
     private byte[] ended(ContainerProcess process, BoundedOutput stdout, String command, String typeName,
             CancelSignal cancel) {
-        int exitStatus = await(process, cancel);
+        int exitStatus = await(process, command, cancel);
         if (cancel.isCancelled() || Thread.currentThread().isInterrupted()) {
             throw new ResourceCancelledException("resource script '" + command + "' of type '" + typeName
                     + "' was stopped: the step was cancelled");
@@ -241,43 +243,36 @@ final class ScriptResource {
 
     /**
      * Waits for the script while watching the signal: TERMINATE when it is raised, KILL after the
-     * grace period. An interrupt of the waiting thread counts as a cancellation of this call (the
-     * script is stopped the same way) and is restored when the script has ended.
+     * grace period; when the build is handed over to another engine node the script is detached
+     * instead (not signalled, the new owner re-attaches to it; stopped only where the runtime cannot
+     * detach), and the call ends with a {@link ResourceCancelledException} at once. An interrupt of
+     * the waiting thread counts as a cancellation of this call (the script is stopped the same way)
+     * and is restored when the script has ended.
      */
-    private int await(ContainerProcess process, CancelSignal cancel) {
-        AtomicReference<EngineClock.Scheduled> kill = new AtomicReference<>();
-        Runnable stop = () -> {
-            signal(process, ProcessSignal.TERMINATE);
-            kill.compareAndSet(null, clock.schedule(abortGracePeriod, () -> signal(process, ProcessSignal.KILL)));
-        };
-        CancelSignal.Registration registration = cancel.onCancel(stop);
+    private int await(ContainerProcess process, String command, CancelSignal cancel) {
         boolean interrupted = false;
+        ProcessStopper stopper = new ProcessStopper(process, clock, abortGracePeriod);
+        CancelSignal.Registration cancelled = cancel.onCancel(() -> stopper.cancelled(cancel.isHandedOver()));
+        CancelSignal.Registration handedOver = cancel.onHandOver(stopper::handOver);
         try {
             while (true) {
                 try {
                     return process.waitFor();
                 } catch (InterruptedException e) {
                     interrupted = true;
-                    stop.run();
+                    stopper.stop();
                 }
             }
+        } catch (ProcessDetachedException e) {
+            throw new ResourceCancelledException("resource script '" + command + "' was detached, not stopped: its"
+                    + " build was handed over to another engine node");
         } finally {
-            registration.close();
-            EngineClock.Scheduled pending = kill.get();
-            if (pending != null) {
-                pending.cancel();
-            }
+            handedOver.close();
+            cancelled.close();
+            stopper.close();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void signal(ContainerProcess process, ProcessSignal signal) {
-        try {
-            process.signal(signal);
-        } catch (RuntimeException e) {
-            LOG.debug("could not send {} to resource process {}: {}", signal, process.id(), e.toString());
         }
     }
 

@@ -79,6 +79,77 @@ class AbortTest {
     }
 
     @Test
+    void aHandedOverBuildRunsNoHookStartsNoStepAndStopsAProcessTheRuntimeCannotDetach() throws InterruptedException {
+        ExecHarness.Build build = harness.build(1);
+        Thread thread = build.start(Jobs.plan("""
+                - task: wait
+                  config:
+                    platform: linux
+                    run: {path: sh, args: [-c, 'echo $$; sleep 30; echo survived']}
+                  on_abort:
+                    task: on-abort
+                    config: {platform: linux, run: {path: echo, args: [on_abort ran]}}
+                  on_failure:
+                    task: on-failure
+                    config: {platform: linux, run: {path: echo, args: [on_failure ran]}}
+                  on_error:
+                    task: on-error
+                    config: {platform: linux, run: {path: echo, args: [on_error ran]}}
+                  ensure:
+                    task: ensure
+                    config: {platform: linux, run: {path: echo, args: [ensure ran]}}
+                - task: never
+                  config: {platform: linux, run: {path: echo, args: [never]}}
+                """).asStep());
+        String id = build.id("wait");
+        build.events.await(e -> e instanceof BuildEvent.Log l && l.origin().id().equals(id), WAIT);
+
+        build.run.handOver();
+
+        assertThat(build.await(thread, WAIT)).isEqualTo(BuildStatus.ABORTED);
+        assertThat(build.run.isAborted()).isTrue();
+        long pid = Long.parseLong(build.events.output(id, dev.concourse.event.Origin.Source.STDOUT).strip());
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("the local runtime cannot detach")
+                .isEmpty();
+        assertThat(build.events.typesOf(id)).as("quietly").contains("start-task")
+                .doesNotContain("finish-task", "error");
+        assertThat(build.events.errors()).isEmpty();
+        assertThat(build.events.stdout()).doesNotContain("ran", "survived", "never");
+        for (String step : List.of("on-abort", "on-failure", "on-error", "ensure", "never")) {
+            assertThat(build.events.typesOf(build.id(step))).as(step).isEmpty();
+        }
+    }
+
+    @Test
+    void aBuildHandedOverWhileItsOnAbortHookRunsStopsTheHookAndRunsNoFurtherHook() throws InterruptedException {
+        ExecHarness.Build build = harness.build(1);
+        Thread thread = build.start(Jobs.plan("""
+                - task: wait
+                  config:
+                    platform: linux
+                    run: {path: sleep, args: ["30"]}
+                  on_abort:
+                    task: slow-cleanup
+                    config: {platform: linux, run: {path: sh, args: [-c, 'echo $$; sleep 30; echo cleaned']}}
+                  ensure:
+                    task: ensure
+                    config: {platform: linux, run: {path: echo, args: [ensure ran]}}
+                """).asStep());
+        build.events.await(e -> e instanceof BuildEvent.StartTask s && s.origin().id().equals(build.id("wait")), WAIT);
+        build.run.abort();
+        String hook = build.id("slow-cleanup");
+        build.events.await(e -> e instanceof BuildEvent.Log l && l.origin().id().equals(hook), WAIT);
+
+        build.run.handOver();
+
+        assertThat(build.await(thread, WAIT)).isEqualTo(BuildStatus.ABORTED);
+        long pid = Long.parseLong(build.events.output(hook, dev.concourse.event.Origin.Source.STDOUT).strip());
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(build.events.stdout()).doesNotContain("cleaned", "ensure ran");
+        assertThat(build.events.typesOf(build.id("ensure"))).isEmpty();
+    }
+
+    @Test
     void abortStopsEveryBranchOfInParallel() throws InterruptedException {
         ExecHarness.Build build = harness.build(1);
         Thread thread = build.start(Jobs.plan("""

@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An engine node with the runc runtime in a JVM of its own, for {@link RuncNodeTakeoverTest}: on
  * the database at {@code args[0]} it sets the pipeline in the file {@code args[4]} as
- * {@code main/takeover}, triggers its job {@code long}, prints {@code BUILD <id>} and runs until
- * killed (or until its standard input closes). Arguments: JDBC URL, the runc runtime's base
+ * {@code main/takeover}, triggers its job {@code long}, prints {@code BUILD <id>}, then
+ * {@code RUN ENDED <status as stored>} once its run of the build ended, and runs until killed (or
+ * until its standard input closes). Arguments: JDBC URL, the runc runtime's base
  * directory, the node name, the lease duration in milliseconds, the pipeline file, and optionally
  * {@code one-task}: then the node places one task step only, and every later one waits for a
  * worker (a build stopped after a task finished, before the next one started).
@@ -50,6 +51,17 @@ public final class RuncEngineNodeMain {
             Build build = engine.jobs().trigger(ref.job("long"));
             System.out.println("BUILD " + build.id());
             System.out.flush();
+            Thread.ofPlatform().daemon().name("run-ended").start(() -> {
+                try {
+                    // Returns when this node's run of the build ended (also when another node
+                    // took the build over: then with the status stored, not this node's).
+                    Build ended = engine.builds().await(build.id(), Duration.ofMinutes(10));
+                    System.out.println("RUN ENDED " + ended.status());
+                    System.out.flush();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             // Until the test kills this JVM; a closed input (the test went away) ends it.
             while (System.in.read() >= 0) {
                 // nothing to read but the end

@@ -1,11 +1,13 @@
 package dev.concourse.runtime.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.ContainerImage;
 import dev.concourse.spi.runtime.ContainerProcess;
 import dev.concourse.spi.runtime.ContainerSpec;
+import dev.concourse.spi.runtime.ProcessDetachedException;
 import dev.concourse.spi.runtime.ProcessIO;
 import dev.concourse.spi.runtime.ProcessSpec;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Engine restarts (re-attaching to running and finished processes) and garbage collection. */
+/**
+ * Engine restarts (re-attaching to running and finished processes), detaching from a running
+ * process, and garbage collection.
+ */
 @ExtendWith(LeftoverCleanup.class)
 class RuncLifecycleTest {
     @TempDir
@@ -173,6 +179,48 @@ class RuncLifecycleTest {
                 throw new IllegalStateException(e);
             }
         }).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aDetachedProcessRunsOnUnsignalledItsWaitEndsAndAnotherInstanceAttachingGetsTheRestOfItsOutput()
+            throws Exception {
+        first = runtime();
+        Container container = first.workers().getFirst().createContainer(new ContainerSpec("detached", busybox,
+                Map.of(), null, "/tmp", List.of(), null, false, Map.of()));
+        ByteArrayOutputStream before = new ByteArrayOutputStream();
+        ContainerProcess process = container.run(new ProcessSpec("task", "sh", List.of("-c",
+                "trap 'echo signalled; exit 9' TERM; echo before; while [ ! -f /tmp/go ]; do sleep 0.05; done;"
+                        + " echo after; exit 4"), Map.of(), null, null), new ProcessIO(null, before, null));
+        awaitText(before, "before\n");
+        CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertThat(process.detach()).isTrue();
+        assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(ProcessDetachedException.class);
+        assertThatThrownBy(process::waitFor).isInstanceOf(ProcessDetachedException.class);
+        assertThat(process.exitStatus()).isEmpty();
+        Path processDir = base.resolve("containers/detached/processes/" + hex("task"));
+        assertThat(processDir.resolve("exit")).as("still running").doesNotExist();
+        // The instance forgot it: attaching again follows it anew (and can detach again).
+        ContainerProcess again = container.attach("task", new ProcessIO(null, null, null)).orElseThrow();
+        assertThat(again).isNotSameAs(process);
+        assertThat(again.detach()).isTrue();
+
+        second = runtime();
+        ByteArrayOutputStream after = new ByteArrayOutputStream();
+        ContainerProcess task = second.workers().getFirst().findContainer("detached").orElseThrow()
+                .attach("task", new ProcessIO(null, after, null)).orElseThrow();
+        assertThat(task.exitStatus()).isEmpty();
+        Files.writeString(base.resolve("containers/detached/rootfs/tmp/go"), "go");
+        assertThat(waitFor(task)).as("not signalled").isEqualTo(4);
+        assertThat(after.toString(StandardCharsets.UTF_8)).isEqualTo("after\n");
+        assertThat(before.toString(StandardCharsets.UTF_8)).as("nothing more after the detach").isEqualTo("before\n");
     }
 
     private static String hex(String processId) {

@@ -20,7 +20,6 @@ import dev.concourse.spi.storage.StoredEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -59,7 +60,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the task ran once. Builds are resumed past finished steps: a finished get, task or put is taken
  * over as finished (not run again; its kept volumes are the artifacts), a put whose {@code out}
  * script was running is re-attached and its result read. A finished task whose kept output volume
- * is gone ends the build errored, naming both nodes and the output.
+ * is gone ends the build errored, naming both nodes and the output. A node paused (SIGSTOP) while
+ * another takes its build over leaves the task to the new owner when it continues: it detaches
+ * from the task without signalling it and runs no hook.
  */
 @ExtendWith(LeftoverCleanup.class)
 class RuncNodeTakeoverTest {
@@ -67,6 +70,7 @@ class RuncNodeTakeoverTest {
     private static final Duration LEASE = Duration.ofSeconds(2);
     private static final long TIMEOUT_SECONDS = 90;
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String NODE1_GONE = "\u0000node-1 gone";
 
     @TempDir
     Path work;
@@ -74,6 +78,8 @@ class RuncNodeTakeoverTest {
     private String url;
     private String schema;
     private Process child;
+    /** What node-1 printed, line by line; {@link #NODE1_GONE} once its output ended. */
+    private final BlockingQueue<String> node1Lines = new LinkedBlockingQueue<>();
     private final List<AutoCloseable> closeLast = new ArrayList<>();
     private RuncContainerRuntime runtime;
 
@@ -100,6 +106,7 @@ class RuncNodeTakeoverTest {
     @AfterEach
     void cleanUp() throws Exception {
         if (child != null) {
+            // A stopped JVM dies of SIGKILL as well.
             child.destroyForcibly().waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         for (int i = closeLast.size() - 1; i >= 0; i--) {
@@ -116,9 +123,10 @@ class RuncNodeTakeoverTest {
 
     /**
      * A job whose task (in a busybox container) counts its runs in {@code /tmp/runs}, writes five
-     * lines, waits for {@code /tmp/go} and writes {@code done}.
+     * lines, waits for {@code /tmp/go} and writes {@code done}; a SIGTERM ends it with 9, saying
+     * {@code signalled}. {@code modifiers}: YAML of the task's hooks, indented for the task.
      */
-    private static String pipeline(Path rootfs) {
+    private static String pipeline(Path rootfs, String modifiers) {
         return """
                 jobs:
                 - name: long
@@ -129,20 +137,40 @@ class RuncNodeTakeoverTest {
                       rootfs_uri: raw://%s
                       run:
                         path: sh
-                        args: [-c, 'echo run >> /tmp/runs; for i in 1 2 3 4 5; do echo "line $i"; done; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo done']
-                """.formatted(rootfs);
+                        args: [-c, 'trap "echo signalled; exit 9" TERM; echo run >> /tmp/runs; for i in 1 2 3 4 5; do echo "line $i"; done; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo done']
+                """.formatted(rootfs) + modifiers;
+    }
+
+    /**
+     * Lets the task waiting in {@code rootfs} go on, waits until node-2 finished the build, checks
+     * that it succeeded with a log without gaps that continues what was {@code committed} before
+     * the takeover; returns the build's events.
+     */
+    private static List<StoredEvent> letGoAndAwaitSuccess(Path rootfs, CompletableFuture<Build> finished,
+            JpaStorage store, long buildId, List<StoredEvent> committed) throws Exception {
+        Files.writeString(rootfs.resolve("tmp/go"), "go");
+        assertThat(finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).status()).isEqualTo(BuildStatus.SUCCEEDED);
+        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+        assertThat(events).extracting(StoredEvent::sequence)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
+        return events;
+    }
+
+    /** Waits until the task's five lines of the build are stored; returns the events stored then. */
+    private static List<StoredEvent> awaitFiveLines(JpaStorage store, long buildId) {
+        return await("the five log lines of build " + buildId + " stored", () -> {
+            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
+            return stdout(events).contains("line 5\n") ? Optional.of(events) : Optional.empty();
+        });
     }
 
     @Test
     void aNodeTakingOverABuildOfAKilledNodeReattachesToItsRuncTaskAndTheBuildSucceeds() throws Exception {
         Path base = LeftoverCleanup.track(work.resolve("runc"));
-        long buildId = startNode1(base, pipeline(BusyboxRootfs.build(work.resolve("image"))));
-        String schemaUrl = schemaUrl();
-        JpaStorage store = storage(schemaUrl);
-        List<StoredEvent> committed = await("the five log lines of build " + buildId + " stored", () -> {
-            List<StoredEvent> events = store.events().read(buildId, 1, 1000);
-            return stdout(events).contains("line 5\n") ? Optional.of(events) : Optional.empty();
-        });
+        long buildId = startNode1(base, pipeline(BusyboxRootfs.build(work.resolve("image")), ""));
+        JpaStorage store = storage(schemaUrl());
+        List<StoredEvent> committed = awaitFiveLines(store, buildId);
         Lease ownedByNode1 = store.leases().find("build:" + buildId).orElseThrow();
         assertThat(ownedByNode1.owner()).isEqualTo("node-1");
 
@@ -161,14 +189,7 @@ class RuncNodeTakeoverTest {
         assertThat(Files.readString(rootfs.resolve("tmp/runs"))).isEqualTo("run\n");
         assertThat(store.builds().find(buildId).orElseThrow().status()).isEqualTo(BuildStatus.STARTED);
 
-        Files.writeString(rootfs.resolve("tmp/go"), "go");
-        Build build = finished.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
-
-        List<StoredEvent> events = store.events().read(buildId, 1, 1000);
-        assertThat(events).extracting(StoredEvent::sequence)
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
-        assertThat(events).startsWith(committed.toArray(StoredEvent[]::new));
+        List<StoredEvent> events = letGoAndAwaitSuccess(rootfs, finished, store, buildId, committed);
         assertThat(stdout(events)).isEqualTo("line 1\nline 2\nline 3\nline 4\nline 5\ndone\n");
         assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
                 .filteredOn(t -> t.equals("start-task") || t.equals("finish-task"))
@@ -178,6 +199,54 @@ class RuncNodeTakeoverTest {
         assertThat(runtime.workers().getFirst().containers())
                 .noneMatch(c -> Long.toString(buildId).equals(c.properties().get("concourse:build-id")));
         assertThat(store.leases().find("build:" + buildId)).as("released when the build ended").isEmpty();
+    }
+
+    /**
+     * A node paused (SIGSTOP) for longer than the lease while its task waits: another node takes
+     * the build over and re-attaches to the task; the paused node, continued, finds its lease taken
+     * and hands its run over: it detaches from the task without signalling it (the task traps TERM,
+     * which would end it with 9) and runs neither hook. The task goes on under the new owner, once,
+     * with its whole output once, and the build succeeds there.
+     */
+    @Test
+    void aPausedNodeWhoseBuildWasTakenOverLeavesTheTaskToTheNewOwnerAndRunsNoHook() throws Exception {
+        Path base = LeftoverCleanup.track(work.resolve("runc"));
+        Path image = BusyboxRootfs.build(work.resolve("image"));
+        long buildId = startNode1(base, pipeline(image, """
+                    on_abort:
+                      task: hook-abort
+                      config: {platform: linux, rootfs_uri: 'raw://%s', run: {path: sh, args: [-c, 'echo on_abort ran']}}
+                    ensure:
+                      task: hook-ensure
+                      config: {platform: linux, rootfs_uri: 'raw://%s', run: {path: sh, args: [-c, 'echo ensure ran']}}
+                """.formatted(image, image)));
+        JpaStorage store = storage(schemaUrl());
+        List<StoredEvent> committed = awaitFiveLines(store, buildId);
+
+        pauseNode1();
+        CompletableFuture<Build> finished = startNode2(base, buildId);
+        assertThat(awaitNotice(store, buildId)).contains("engine node 'node-2' took this build over from engine"
+                + " node 'node-1'", "task 'wait'", "re-attached");
+        signalNode1("CONT");
+        assertThat(node1Line("RUN ENDED ", Duration.ofSeconds(TIMEOUT_SECONDS)))
+                .as("node-1's run ended without storing a status").isEqualTo("RUN ENDED STARTED");
+
+        // Node-1 ran no hook (it would have left a container of it) and left the task running.
+        List<Container> containers = containersOf(buildId);
+        assertThat(containers).singleElement().satisfies(c -> assertThat(c.properties())
+                .containsEntry("concourse:type", "task").containsEntry("concourse:step-name", "wait"));
+        Path rootfs = rootfsOf(base, containers.getFirst());
+        assertThat(Files.readString(rootfs.resolve("tmp/runs"))).as("the task ran once").isEqualTo("run\n");
+        List<StoredEvent> events = letGoAndAwaitSuccess(rootfs, finished, store, buildId, committed);
+        assertThat(stdout(events)).as("the task's whole output once, then the ensure hook's, on node-2")
+                .isEqualTo("line 1\nline 2\nline 3\nline 4\nline 5\ndone\nensure ran\n");
+        assertThat(events).extracting(StoredEvent::type).doesNotContain("error")
+                .filteredOn(t -> t.equals("start-task") || t.equals("finish-task"))
+                .containsExactly("start-task", "finish-task", "start-task", "finish-task");
+        assertThat(events).filteredOn(e -> e.type().equals("status")).extracting(StoredEvent::json)
+                .satisfiesExactly(s -> assertThat(s).contains("started"), s -> assertThat(s).contains("succeeded"));
+        assertThat(Files.readString(work.resolve("node-1.log"))).contains("handing the run over");
+        assertNothingLeftOf(buildId);
     }
 
     @Test
@@ -526,12 +595,85 @@ class RuncNodeTakeoverTest {
         Files.writeString(pipelineFile, pipeline);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), RuncEngineNodeMain.class.getName(),
-                schemaUrl(), base.toString(), "node-1", Long.toString(LEASE.toMillis()), pipelineFile.toString()));
+                schemaUrl() + "&ApplicationName=" + node1Application(), base.toString(), "node-1",
+                Long.toString(LEASE.toMillis()), pipelineFile.toString()));
         command.addAll(List.of(options));
         child = new ProcessBuilder(command)
                 .redirectError(work.resolve("node-1.log").toFile())
                 .start();
-        return buildIdPrintedBy(child);
+        Process started = child;
+        Thread.ofPlatform().daemon().name("node-1-output").start(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(started.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    node1Lines.add(line);
+                }
+            } catch (IOException e) {
+                // node-1 went away; its end is reported below
+            }
+            node1Lines.add(NODE1_GONE);
+        });
+        // 2 minutes at most: a JVM starting on a loaded machine.
+        return Long.parseLong(node1Line("BUILD ", Duration.ofMinutes(2)).substring("BUILD ".length()).strip());
+    }
+
+    /** The next line node-1 prints that starts with {@code prefix} (earlier ones are dropped). */
+    private String node1Line(String prefix, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String line = node1Lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError("node-1 printed no line starting with '" + prefix + "' within " + timeout
+                        + "; see its log node-1.log in the test's directory");
+            }
+            if (line.equals(NODE1_GONE)) {
+                throw new AssertionError("node-1 ended without printing a line starting with '" + prefix
+                        + "'; see its log node-1.log in the test's directory");
+            }
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+    }
+
+    /** The name node-1's database connections give PostgreSQL. */
+    private String node1Application() {
+        return "node-1-" + schema;
+    }
+
+    /**
+     * Stops node-1's JVM (SIGSTOP) outside any database transaction of its own: stopped inside one,
+     * it would hold its locks and the other node would wait for them. If any of its connections is
+     * not idle then, it is continued and stopped again.
+     */
+    private void pauseNode1() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            signalNode1("STOP");
+            if (node1ConnectionsBusy() == 0) {
+                return;
+            }
+            signalNode1("CONT");
+            assertThat(attempt).as("attempts to stop node-1 outside a transaction").isLessThan(100);
+        }
+    }
+
+    private int node1ConnectionsBusy() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url);
+                java.sql.PreparedStatement query = connection.prepareStatement(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND state <> 'idle'")) {
+            query.setString(1, node1Application());
+            try (java.sql.ResultSet result = query.executeQuery()) {
+                result.next();
+                return result.getInt(1);
+            }
+        }
+    }
+
+    /** Sends node-1's JVM {@code signal} (STOP, CONT) with kill(1). */
+    private void signalNode1(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start();
+        assertThat(kill.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -%s %s", signal, child.pid()).isZero();
     }
 
     /** Starts node-2 in this JVM on the same runc directory; the future completes when it finishes the build. */
@@ -671,26 +813,6 @@ class RuncNodeTakeoverTest {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot run '" + sql + "' on " + url + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Waits (2 minutes at most: a JVM starting on a loaded machine) for the node to print its build's id. */
-    private static long buildIdPrintedBy(Process process) throws Exception {
-        CompletableFuture<Long> printed = CompletableFuture.supplyAsync(() -> {
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8));
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.startsWith("BUILD ")) {
-                        return Long.parseLong(line.substring("BUILD ".length()).strip());
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            throw new AssertionError("the engine node in its own JVM ended without starting a build (exit "
-                    + process.exitValue() + "); see its log node-1.log in the test's directory");
-        });
-        return printed.get(2, TimeUnit.MINUTES);
     }
 
     /** Polls the database (written by real processes on the wall clock) for {@value #TIMEOUT_SECONDS} s at most. */

@@ -9,6 +9,7 @@ import dev.concourse.spi.runtime.ContainerImage;
 import dev.concourse.spi.runtime.ContainerProcess;
 import dev.concourse.spi.runtime.ContainerRuntime;
 import dev.concourse.spi.runtime.ContainerSpec;
+import dev.concourse.spi.runtime.ProcessDetachedException;
 import dev.concourse.spi.runtime.ProcessIO;
 import dev.concourse.spi.runtime.ProcessSignal;
 import dev.concourse.spi.runtime.ProcessSpec;
@@ -513,6 +514,42 @@ public abstract class ContainerRuntimeConformanceTests {
             assertThat(awaitExit(attached)).isEqualTo(7);
             assertThat(after.text()).isEqualTo("after go\n");
             assertThat(before.text()).isEqualTo("before\n");
+        }
+
+        @Test
+        @DisplayName("detaching from a running process is refused (false, the default) or leaves it running"
+                + " unsignalled: waits end with ProcessDetachedException, and attaching again follows it to its end")
+        void detachFromRunning() throws Exception {
+            Container container = create(spec(null, Map.of(), null, List.of(), Map.of()));
+            PipedOutputStream feed = new PipedOutputStream();
+            PipedInputStream stdin = new PipedInputStream(feed);
+            OutputCapture before = new OutputCapture();
+            ContainerProcess process = container.run(sh("task", "trap 'echo signalled; exit 9' TERM; echo before;"
+                    + " read line; echo \"after $line\"; exit 6"), new ProcessIO(stdin, before, null));
+            assertThat(before.awaitText("before\n", timeout())).isTrue();
+            CompletableFuture<Integer> waiting = exitOf(process);
+
+            if (!process.detach()) {
+                // The runtime cannot detach: this instance goes on following the process.
+                feed.write("go\n".getBytes(StandardCharsets.UTF_8));
+                feed.close();
+                assertThat(waiting.get(timeout().toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(6);
+                assertThat(before.text()).isEqualTo("before\nafter go\n");
+                return;
+            }
+            assertThatThrownBy(() -> waiting.get(timeout().toMillis(), TimeUnit.MILLISECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ProcessDetachedException.class);
+            assertThatThrownBy(process::waitFor).isInstanceOf(ProcessDetachedException.class);
+            assertThat(process.exitStatus()).isEmpty();
+
+            OutputCapture after = new OutputCapture();
+            ContainerProcess attached = container.attach("task", new ProcessIO(null, after, null)).orElseThrow();
+            assertThat(attached.exitStatus()).as("still running").isEmpty();
+            feed.write("go\n".getBytes(StandardCharsets.UTF_8));
+            feed.close();
+            assertThat(awaitExit(attached)).as("not signalled").isEqualTo(6);
+            assertThat(after.text()).isEqualTo("after go\n");
+            assertThat(before.text()).as("nothing more to the detached streams").isEqualTo("before\n");
         }
 
         @Test

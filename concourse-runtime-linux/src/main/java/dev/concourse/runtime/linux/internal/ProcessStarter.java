@@ -87,7 +87,7 @@ final class ProcessStarter {
             launcher.awaitStart(directory, supervisor, what);
             process.started();
         } catch (RuntimeOperationException e) {
-            process.detach();
+            process.stopReading();
             throw e;
         }
         return process;

@@ -86,7 +86,7 @@ final class RuncContainer implements Container {
         try {
             worker.ensureMounted(this);
             RuncProcess process = worker.start(this, spec, io);
-            processes.put(spec.id(), process);
+            follow(spec.id(), process);
             return process;
         } finally {
             synchronized (this) {
@@ -115,11 +115,18 @@ final class RuncContainer implements Container {
                 directory.exitStatus().isPresent() ? null : supervisor.get());
         RuncProcess raced = processes.putIfAbsent(processId, process);
         if (raced != null) {
-            process.detach();
+            process.stopReading();
             raced.redirect(io);
             return Optional.of(raced);
         }
+        process.onDetach(() -> processes.remove(processId, process));
         return Optional.of(process);
+    }
+
+    /** Follows a process this instance started; forgets it when it is detached (a later attach attaches anew). */
+    private void follow(String processId, RuncProcess process) {
+        processes.put(processId, process);
+        process.onDetach(() -> processes.remove(processId, process));
     }
 
     @Override
@@ -147,7 +154,7 @@ final class RuncContainer implements Container {
 
     /** Stops forwarding the output of its processes (the runtime closes; they run on). */
     void detachProcesses() {
-        processes.values().forEach(RuncProcess::detach);
+        processes.values().forEach(RuncProcess::stopReading);
     }
 
     /** The runc ids of every process ever recorded in its state directory. */

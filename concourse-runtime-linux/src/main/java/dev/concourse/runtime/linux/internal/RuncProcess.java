@@ -1,6 +1,7 @@
 package dev.concourse.runtime.linux.internal;
 
 import dev.concourse.spi.runtime.ContainerProcess;
+import dev.concourse.spi.runtime.ProcessDetachedException;
 import dev.concourse.spi.runtime.ProcessIO;
 import dev.concourse.spi.runtime.ProcessSignal;
 import dev.concourse.spi.runtime.RuntimeOperationException;
@@ -36,7 +37,8 @@ import java.util.function.Consumer;
  * (it was killed), its exit completes it; if the output stays open after that (a process left
  * running in the background), the drain timeout does. Opening and reading a FIFO blocks in native
  * code, which would pin a virtual thread's carrier, so the pumps are platform threads
- * ({@link IoThreads}, reused across processes).
+ * ({@link IoThreads}, reused across processes). {@link #detach()} stops following it without a
+ * signal, for another instance to attach.
  */
 final class RuncProcess implements ContainerProcess {
     private static final int BUFFER = 64 * 1024;
@@ -54,6 +56,7 @@ final class RuncProcess implements ContainerProcess {
     private final List<FileChannel> channels = new CopyOnWriteArrayList<>();
     private final List<RandomAccessFile> holders = new CopyOnWriteArrayList<>();
     private volatile boolean detached;
+    private volatile Runnable forget = () -> { };
     private volatile boolean supervisorExited;
     private volatile boolean stdinOpened;
     private volatile boolean stdoutOpened;
@@ -103,7 +106,7 @@ final class RuncProcess implements ContainerProcess {
             pump(out, stdout);
             pump(err, stderr);
         } catch (IOException e) {
-            detach();
+            stopReading();
             throw new RuntimeOperationException("cannot open the output of process " + id + ": " + e.getMessage(), e);
         }
         if (input != null) {
@@ -158,12 +161,18 @@ final class RuncProcess implements ContainerProcess {
         try {
             return done.get();
         } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ProcessDetachedException detachedFrom) {
+                throw new ProcessDetachedException(detachedFrom.getMessage());
+            }
             throw new IllegalStateException("process " + id + " failed to complete", e.getCause());
         }
     }
 
     @Override
     public OptionalInt exitStatus() {
+        if (done.isCompletedExceptionally()) {
+            return OptionalInt.empty();
+        }
         Integer status = done.getNow(null);
         return status == null ? OptionalInt.empty() : OptionalInt.of(status);
     }
@@ -190,8 +199,33 @@ final class RuncProcess implements ContainerProcess {
         stderr.set(io.stderr());
     }
 
-    /** Stops reading output (the runtime is closing; a later instance can re-attach and read the rest). */
-    void detach() {
+    /**
+     * Stops following the process, without signalling it (its build now belongs to another engine
+     * node): stops reading its output as {@link #stopReading} does, so what it prints from now on
+     * stays in the FIFOs for an instance that attaches, ends every {@link #waitFor} with a
+     * {@link ProcessDetachedException}, and has its container forget it (a later
+     * {@code attach} of this instance attaches anew).
+     */
+    @Override
+    public boolean detach() {
+        stopReading();
+        done.completeExceptionally(new ProcessDetachedException("process " + id + " was detached from this engine"
+                + " instance (not signalled; it may still run, and another instance may attach to it)"));
+        forget.run();
+        return true;
+    }
+
+    /** Has {@code forget} run when it is {@linkplain #detach() detached} (its container forgets it). */
+    void onDetach(Runnable forget) {
+        this.forget = forget;
+    }
+
+    /**
+     * Stops reading output (the runtime is closing; a later instance can re-attach and read the
+     * rest). A closed channel aborts a blocked read without consuming data; a chunk read in the very
+     * moment of the close is dropped.
+     */
+    void stopReading() {
         releaseHolders();
         detached = true;
         stdout.set(null);

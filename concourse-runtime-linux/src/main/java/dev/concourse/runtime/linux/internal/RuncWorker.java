@@ -6,6 +6,7 @@ import dev.concourse.runtime.linux.internal.network.ContainerNetwork;
 import dev.concourse.spi.runtime.Container;
 import dev.concourse.spi.runtime.ContainerImage;
 import dev.concourse.spi.runtime.ContainerSpec;
+import dev.concourse.spi.runtime.ProcessDetachedException;
 import dev.concourse.spi.runtime.ProcessIO;
 import dev.concourse.spi.runtime.ProcessSignal;
 import dev.concourse.spi.runtime.ProcessSpec;
@@ -284,6 +285,8 @@ public final class RuncWorker implements Worker {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (ProcessDetachedException e) {
+                // Detached meanwhile: its supervisor is waited for below, as for any process.
             }
         }
         // A supervisor that wrote the exit status has nothing left to do with the container's files
