@@ -46,6 +46,8 @@ public interface Builds {
      * Waits until the build has finished or the timeout passes.
      *
      * @return the build, finished unless the timeout passed
+     * @throws NotFoundException if there is no such build, or it was deleted (with its pipeline or
+     *                           team) while waiting
      */
     Build await(long id, Duration timeout) throws InterruptedException;
 

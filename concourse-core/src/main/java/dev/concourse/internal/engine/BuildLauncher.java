@@ -32,6 +32,7 @@ import dev.concourse.spi.storage.Storage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -578,13 +579,13 @@ final class BuildLauncher {
     Build await(long buildId, Duration timeout) throws InterruptedException {
         CompletableFuture<Build> done = completions.computeIfAbsent(buildId, id -> new CompletableFuture<>());
         try {
-            Build now = storage.builds().find(buildId).orElseThrow();
+            Build now = storage.builds().find(buildId).orElseThrow(() -> gone(buildId));
             if (now.status().isFinished()) {
                 return now;
             }
             return done.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            return storage.builds().find(buildId).orElseThrow();
+            return storage.builds().find(buildId).orElseThrow(() -> gone(buildId));
         } catch (ExecutionException e) {
             throw new IllegalStateException("waiting for build " + buildId + " failed", e.getCause());
         } finally {
@@ -606,10 +607,17 @@ final class BuildLauncher {
                 if (build.status().isRunning()) {
                     LOG.warn("build {} did not end within {} of being aborted at shutdown", build.describe(), bound);
                 }
+            } catch (NoSuchElementException e) {
+                // deleted meanwhile (with its pipeline or team): nothing left to wait for
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
+    }
+
+    private static NoSuchElementException gone(long buildId) {
+        return new NoSuchElementException("build " + buildId + " no longer exists (it was deleted with its pipeline"
+                + " or team)");
     }
 }

@@ -60,7 +60,11 @@ final class BuildService implements Builds {
     @Override
     public Build await(long id, Duration timeout) throws InterruptedException {
         require(id);
-        return launcher.await(id, timeout);
+        try {
+            return launcher.await(id, timeout);
+        } catch (java.util.NoSuchElementException e) {
+            throw new NotFoundException(e.getMessage());
+        }
     }
 
     @Override
