@@ -295,24 +295,43 @@ abstract class DbStorageBehaviourTests {
 
     @Test
     void appendsOfManyBuildsAtOnceAreAllStoredContiguously() throws Exception {
-        int builds = 40;
-        int batches = 25;
-        int perBatch = 100;
-        List<Long> ids = IntStream.range(0, builds)
-                .mapToObj(i -> storage.builds().createOneOffBuild(Team.MAIN, T0).id())
-                .toList();
-        ExecutorService pool = Executors.newFixedThreadPool(builds);
+        List<Long> ids = oneOffBuilds(INGEST_BUILDS);
+        ingestConcurrently(ids, (index, batch) -> storage.events().append(ids.get(index), batch), "");
+        for (long id : ids) {
+            assertThat(storage.events().lastSequence(id)).isEqualTo(INGEST_BATCHES * INGEST_PER_BATCH);
+            List<StoredEvent> page = storage.events().read(id, 1201, 300);
+            assertThat(page).extracting(StoredEvent::sequence)
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1201, 1500).mapToObj(i -> (long) i).toList());
+        }
+    }
+
+    private static final int INGEST_BUILDS = 40;
+    private static final int INGEST_BATCHES = 25;
+    private static final int INGEST_PER_BATCH = 100;
+
+    private List<Long> oneOffBuilds(int count) {
+        return IntStream.range(0, count).mapToObj(i -> storage.builds().createOneOffBuild(Team.MAIN, T0).id()).toList();
+    }
+
+    /**
+     * The worst case of the group commit: every build's writer appends its batches at once, each
+     * through {@code append} (the build's index, the batch); prints the rate.
+     */
+    private void ingestConcurrently(List<Long> ids, java.util.function.BiConsumer<Integer, List<StoredEvent>> append,
+            String how) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(ids.size());
         long started = System.nanoTime();
         try {
             List<Future<?>> writers = new ArrayList<>();
-            for (long id : ids) {
+            for (int i = 0; i < ids.size(); i++) {
+                int index = i;
                 writers.add(pool.submit(() -> {
-                    for (int b = 0; b < batches; b++) {
-                        List<StoredEvent> batch = new ArrayList<>(perBatch);
-                        for (int e = 1; e <= perBatch; e++) {
-                            batch.add(log((long) b * perBatch + e, "line " + e + " of batch " + b + "\n"));
+                    for (int b = 0; b < INGEST_BATCHES; b++) {
+                        List<StoredEvent> batch = new ArrayList<>(INGEST_PER_BATCH);
+                        for (int e = 1; e <= INGEST_PER_BATCH; e++) {
+                            batch.add(log((long) b * INGEST_PER_BATCH + e, "line " + e + " of batch " + b + "\n"));
                         }
-                        storage.events().append(id, batch);
+                        append.accept(index, batch);
                     }
                     return null;
                 }));
@@ -324,16 +343,9 @@ abstract class DbStorageBehaviourTests {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        int total = builds * batches * perBatch;
-        System.out.printf("%s: ingested %d log events of %d builds in %.2f s: %.0f events/s%n",
-                getClass().getSimpleName(), total, builds, seconds, total / seconds);
-
-        for (long id : ids) {
-            assertThat(storage.events().lastSequence(id)).isEqualTo(batches * perBatch);
-            List<StoredEvent> page = storage.events().read(id, 1201, 300);
-            assertThat(page).extracting(StoredEvent::sequence)
-                    .containsExactlyElementsOf(IntStream.rangeClosed(1201, 1500).mapToObj(i -> (long) i).toList());
-        }
+        int total = ids.size() * INGEST_BATCHES * INGEST_PER_BATCH;
+        System.out.printf("%s: ingested %d log events of %d builds%s in %.2f s: %.0f events/s%n",
+                getClass().getSimpleName(), total, ids.size(), how, seconds, total / seconds);
     }
 
     /** The engine's fenced append of a leased build's events: the lease-checked append, outside any transaction. */
@@ -373,44 +385,13 @@ abstract class DbStorageBehaviourTests {
 
     @Test
     void fencedAppendsOfManyBuildsAtOnceAreAllStoredThroughTheGroupCommit() throws Exception {
-        int builds = 40;
-        int batches = 25;
-        int perBatch = 100;
-        List<Long> ids = IntStream.range(0, builds)
-                .mapToObj(i -> storage.builds().createOneOffBuild(Team.MAIN, T0).id())
-                .toList();
+        List<Long> ids = oneOffBuilds(INGEST_BUILDS);
         List<dev.concourse.spi.storage.Lease> leases = ids.stream().map(id -> storage.leases()
                 .acquire("build:" + id, "node-a", java.time.Duration.ofMinutes(5)).orElseThrow()).toList();
-        ExecutorService pool = Executors.newFixedThreadPool(builds);
-        long started = System.nanoTime();
-        try {
-            List<Future<?>> writers = new ArrayList<>();
-            for (int i = 0; i < builds; i++) {
-                long id = ids.get(i);
-                dev.concourse.spi.storage.Lease lease = leases.get(i);
-                writers.add(pool.submit(() -> {
-                    for (int b = 0; b < batches; b++) {
-                        List<StoredEvent> batch = new ArrayList<>(perBatch);
-                        for (int e = 1; e <= perBatch; e++) {
-                            batch.add(log((long) b * perBatch + e, "line " + e + " of batch " + b + "\n"));
-                        }
-                        fencedAppend(lease, id, batch);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> writer : writers) {
-                writer.get(3, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        int total = builds * batches * perBatch;
-        System.out.printf("%s: ingested %d log events of %d builds through fenced appends in %.2f s: %.0f events/s%n",
-                getClass().getSimpleName(), total, builds, seconds, total / seconds);
+        ingestConcurrently(ids, (index, batch) -> fencedAppend(leases.get(index), ids.get(index), batch),
+                " through fenced appends");
         for (long id : ids) {
-            assertThat(storage.events().lastSequence(id)).isEqualTo(batches * perBatch);
+            assertThat(storage.events().lastSequence(id)).isEqualTo(INGEST_BATCHES * INGEST_PER_BATCH);
         }
     }
 
